@@ -1,0 +1,47 @@
+"""The REST API under /api/v1/, its OpenAPI 3 schema and its documentation page."""
+
+from csp.decorators import csp_update
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+
+from kyoso.common.access import PUBLIC, policy
+from kyoso.regions.api.views import OrganizationViewSet, PersonViewSet, RegionViewSet
+
+
+class SchemaView(SpectacularAPIView):
+    access = policy(PUBLIC)
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    access = policy(PUBLIC)
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (login throttling applies)."""
+
+    access = policy(PUBLIC)
+
+
+class Router(DefaultRouter):
+    include_root_view = False
+
+
+router = Router()
+router.register("regions", RegionViewSet, basename="region")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("people", PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("v1/", include((router.urls, "api"), namespace="api")),
+    path("v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path(
+        "docs/",
+        csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})(
+            DocsView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
+]

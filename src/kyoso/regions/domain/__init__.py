@@ -1,0 +1,1 @@
+"""Plain-Python rules of the regions area (no Django imports)."""

@@ -1,0 +1,190 @@
+"""Walk every URL pattern and check who may reach it.
+
+Adding a URL without declaring its access (or without listing it below) makes this test fail:
+the declaration is checked against EXPECTED, and the behaviour is checked for anonymous visitors
+and for every persona against which personas each rule admits (ADMITTED), written out by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kyoso.common.access import declared_policy
+from kyoso.regions.models import Organization, Person
+
+ANON = "anonymous"
+PERSONA_NAMES = ["secretariat", "ura", "company", "bank", "researcher", "observer", "resident", "admin"]
+
+# Which visitors each rule admits — by hand, independent of the implementation.
+ADMITTED = {
+    "public": {ANON, *PERSONA_NAMES},
+    "authenticated": set(PERSONA_NAMES),
+    "venue_participant": {"secretariat", "ura", "company", "bank", "researcher", "observer", "admin"},
+    "secretariat": {"secretariat", "admin"},
+    "staff": {"admin"},
+}
+
+# Every named URL and its declared policy ("read" or "read/write").
+EXPECTED = {
+    "home": "public",
+    "healthz": "public",
+    "set_language": "public",
+    "accounts:login": "public",
+    "accounts:logout": "public",
+    "accounts:password_reset": "public",
+    "accounts:password_reset_done": "public",
+    "accounts:password_reset_confirm": "public",
+    "accounts:password_reset_complete": "public",
+    "accounts:password_change": "authenticated",
+    "accounts:password_change_done": "authenticated",
+    "regions:organization_list": "public",
+    "regions:organization_create": "secretariat",
+    "regions:organization_detail": "public",
+    "regions:organization_update": "secretariat",
+    "regions:municipality_options": "public",
+    "regions:person_detail": "public",
+    "regions:affiliation_create": "secretariat",
+    "regions:region_list": "public",
+    "regions:region_detail": "public",
+    "regions:about_data": "public",
+    "venues:venue_list": "public",
+    "venues:venue_detail": "public",
+    "api:region-list": "public",
+    "api:region-detail": "public",
+    "api:organization-list": "public/staff",
+    "api:organization-detail": "public/staff",
+    "api:person-list": "public/staff",
+    "api:person-detail": "public/staff",
+    "api-token": "public",
+    "api-schema": "public",
+    "api-docs": "public",
+}
+
+
+def walk(resolver: URLResolver, namespace: str = "", prefix: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            yield from walk(entry, f"{namespace}:{ns}".strip(":") if ns else namespace, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield namespace, entry, prefix + str(entry.pattern)
+
+
+def all_patterns():
+    return list(walk(get_resolver()))
+
+
+def test_every_url_declares_its_access_and_is_listed():
+    seen = set()
+    problems = []
+    for namespace, pattern, route in all_patterns():
+        if namespace.split(":")[0] == "admin":
+            assert str(declared_policy(pattern.callback, namespace)) == "staff"
+            continue
+        name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+        if pattern.name is None:
+            problems.append(f"unnamed URL {route!r}: name it and list it in EXPECTED")
+            continue
+        if name.startswith("api:") and (name.endswith("-list") or name.endswith("-detail")) and "format" in route:
+            name = name  # format-suffix variants share the name
+        declared = declared_policy(pattern.callback, namespace)
+        if declared is None:
+            problems.append(f"{name} ({route}) declares no access policy")
+        elif name not in EXPECTED:
+            problems.append(f"{name} ({route}) is not listed in EXPECTED (declared: {declared})")
+        elif str(declared) != EXPECTED[name]:
+            problems.append(f"{name}: declared {declared}, expected {EXPECTED[name]}")
+        seen.add(name)
+    missing = set(EXPECTED) - seen
+    assert not problems, "\n".join(problems)
+    assert not missing, f"EXPECTED lists URLs that no longer exist: {sorted(missing)}"
+
+
+def sample_kwargs(name: str, route: str, objects: dict) -> dict:
+    kwargs = {}
+    if "<int:pk>" in route or "<pk>" in route or "(?P<pk>" in route:
+        kwargs["pk"] = objects["person"].pk if ("person" in name or "people" in route) else objects["org"].pk
+    if "<str:code>" in route or "(?P<code>" in route:
+        kwargs["code"] = "22130"
+    if "<slug:slug>" in route:
+        kwargs["slug"] = "hamamatsu-sample"
+    if "<uidb64>" in route:
+        kwargs.update(uidb64="MQ", token="set-password")
+    if "(?P<format>" in route:
+        kwargs["format"] = "json"
+    return kwargs
+
+
+DENIED = {302, 401, 403}
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_each_visitor_reaches_exactly_what_the_policy_admits(users, settings):
+    settings.AXES_ENABLED = False
+    org = Organization.objects.filter(is_sample=True).first()
+    person = Person.objects.filter(user__username="researcher").get()
+    objects = {"org": org, "person": person}
+    failures = []
+    for namespace, pattern, route in all_patterns():
+        if namespace.split(":")[0] == "admin" or pattern.name is None:
+            continue
+        name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+        url = reverse(name, kwargs=sample_kwargs(name, route, objects))
+        read_rule, _, write_rule = EXPECTED[name].partition("/")
+        write_rule = write_rule or read_rule
+        is_api = url.startswith("/api/")
+        for visitor in [ANON, *PERSONA_NAMES]:
+            client = Client()
+            if visitor != ANON:
+                client.force_login(users[visitor])
+            for method, rule in (("get", read_rule), ("post", write_rule)):
+                response = getattr(client, method)(url)
+                admitted = visitor in ADMITTED[rule]
+                status = response.status_code
+                if admitted:
+                    refused = status in (401, 403) or is_login_redirect(response)
+                    if refused:
+                        failures.append(f"{method.upper()} {url} as {visitor}: refused ({status}) but {rule} admits")
+                elif visitor == ANON and not is_api:
+                    if not is_login_redirect(response):
+                        failures.append(f"{method.upper()} {url} as anonymous: {status}, expected login redirect")
+                elif status not in (401, 403):
+                    failures.append(f"{method.upper()} {url} as {visitor}: {status}, expected 403 ({rule})")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_admin_is_for_staff_only(users):
+    client = Client()
+    assert is_login_redirect(client.get("/admin/")) or client.get("/admin/").status_code == 302
+    client.force_login(users["secretariat"])
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(users["admin"])
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/regions/organization/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_view_without_declaration_is_refused(rf, users):
+    from django.http import HttpResponse
+
+    from kyoso.common.access import AccessPolicyMiddleware
+
+    def undeclared(request):
+        return HttpResponse("should not be reached")
+
+    request = rf.get("/somewhere")
+    request.user = users["admin"]
+    request.resolver_match = None
+    middleware = AccessPolicyMiddleware(lambda r: HttpResponse())
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        middleware.process_view(request, undeclared, (), {})
