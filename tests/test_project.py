@@ -17,7 +17,7 @@ def test_no_missing_migrations():
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # set by browser tests
         "DJANGO_SETTINGS_MODULE": "kyoso.settings.production",
         "SECRET_KEY": "x" * 20 + "-production-like-secret-key-for-the-check-" + "y" * 20,
         "ALLOWED_HOSTS": "kyoso.example.lg.jp",
