@@ -51,6 +51,7 @@ lint: install-test
 bench: install
 	$(BIN)/kyoso bench-load-reference
 	$(BIN)/kyoso bench-directory
+	$(BIN)/kyoso bench-venue-home
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from kyoso.common.access import PUBLIC, policy
 from kyoso.regions.api.views import OrganizationViewSet, PersonViewSet, RegionViewSet
+from kyoso.venues.api.views import ActionItemViewSet, DecisionViewSet, MeetingViewSet, VenueViewSet
 
 
 class SchemaView(SpectacularAPIView):
@@ -32,6 +33,10 @@ router = Router()
 router.register("regions", RegionViewSet, basename="region")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("people", PersonViewSet, basename="person")
+router.register("venues", VenueViewSet, basename="venue")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("action-items", ActionItemViewSet, basename="action-item")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="api")),

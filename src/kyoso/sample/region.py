@@ -152,4 +152,8 @@ def build_sample_region(*, passwords: dict[str, str] | None = None) -> DemoRepor
             actor=admin_user, person=researcher, organization=spinout, title="技術顧問（クロスアポイントメント）",
             effort_share=20,
         )
+    from .venue_content import build_venue_content
+
+    if build_venue_content(venue, admin_user):
+        report.created.append("venue content")
     return report

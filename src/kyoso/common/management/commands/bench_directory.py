@@ -14,7 +14,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
+from django.test.utils import CaptureQueriesContext
+
+from kyoso.common.benchmarks import throwaway_database
 
 
 class Command(BaseCommand):
@@ -26,13 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, organizations: int, repeat: int, **options):
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        setup_test_environment()
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
+        with throwaway_database():
             self._run(organizations, repeat)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-            teardown_test_environment()
 
     def _run(self, total: int, repeat: int) -> None:
         from kyoso.regions.models import Organization, Region

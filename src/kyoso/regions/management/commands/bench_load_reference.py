@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
-from django.test.utils import setup_test_environment, teardown_test_environment
+
+from kyoso.common.benchmarks import throwaway_database
 
 
 class Command(BaseCommand):
@@ -36,13 +37,8 @@ class Command(BaseCommand):
                 self._delete_reference_rows()
             self._run(repeat)
             return
-        setup_test_environment()
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
+        with throwaway_database():
             self._run(repeat)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-            teardown_test_environment()
 
     def _run(self, repeat: int) -> None:
         from kyoso.regions.models import Organization, Region

@@ -17,6 +17,7 @@
   var NAV_KEYS = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "PageUp", "PageDown", "Home", "End", " "];
   var byKeyboard = new WeakSet(); // selects last operated from the keyboard
   var pending = new WeakSet(); // selects whose value changed by keyboard, not yet submitted
+  var valueOnFocus = new WeakMap();
 
   function submitFormOf(el) {
     var form = el.form || el.closest("form");
@@ -44,6 +45,10 @@
     }
   });
 
+  document.addEventListener("focusin", function (event) {
+    if (isAutosubmitSelect(event.target)) valueOnFocus.set(event.target, event.target.value);
+  });
+
   document.addEventListener("pointerdown", function (event) {
     if (isAutosubmitSelect(event.target)) byKeyboard.delete(event.target);
   });
@@ -62,8 +67,8 @@
     var el = event.target;
     if (!pending.has(el)) return;
     var next = event.relatedTarget;
-    if (next && next.form === el.form && next.type === "submit") {
-      pending.delete(el); // the button the user moved to will submit
+    if (el.value === valueOnFocus.get(el) || (next && next.form === el.form && next.type === "submit")) {
+      pending.delete(el); // back where it started, or the button the user moved to will submit
       return;
     }
     submitFormOf(el);

@@ -1,0 +1,1 @@
+"""Plain-Python rules of the venue area (no Django imports)."""
