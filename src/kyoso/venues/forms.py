@@ -186,12 +186,16 @@ class EndorsementForm(forms.Form):
         representatives = representatives.select_related("membership__organization")
         self.fields["representative"].queryset = representatives
         self.fields["representative"].label_from_instance = lambda r: str(r.membership.organization)
-        if len(representatives) == 1:
-            self.fields["representative"].initial = representatives[0].pk
+        self.only_one = representatives[0] if len(representatives) == 1 else None
+        if self.only_one is not None:
+            self.fields["representative"].initial = self.only_one.pk
             self.fields["representative"].widget = forms.HiddenInput()
+            self.fields["representative"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if not data.get("representative") and self.only_one is not None:
+            data["representative"] = self.only_one
         if data.get("stance") == "object" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("反対する場合は理由を書いてください。"))
         return data

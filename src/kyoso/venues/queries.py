@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kyoso.common.domain.fiscal import fiscal_year_bounds
@@ -161,7 +161,9 @@ def decision_log(venue: Venue, filters: DecisionFilters, *, public_only: bool) -
         qs = qs.filter(decided_on__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(decided_on__lte=filters.date_to)
-    return qs.prefetch_related("successors").order_by("-decided_on", "-number", "-id")
+    # Undecided drafts first (they are what is being worked on), the same on SQLite and PostgreSQL.
+    return qs.prefetch_related("successors").order_by(F("decided_on").desc(nulls_first=True),
+                                                      F("number").desc(nulls_first=True), "-id")
 
 
 def endorsed_sectors(decisions: list[Decision]) -> dict[int, list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Max
 from django.utils import timezone
 
 from kyoso.common.models import AuditEvent
@@ -77,8 +78,8 @@ def test_endorsement_flow_per_sector(venue, users):
     decision.refresh_from_db()
     assert decision.status == "agreed"
     finalised = services.decision_finalise(actor=users["secretariat"], decision=decision)
-    assert finalised.number == Decision.objects.filter(venue=venue).exclude(pk=decision.pk)\
-        .order_by("-number").values_list("number", flat=True).first() + 1
+    others = Decision.objects.filter(venue=venue).exclude(pk=decision.pk).aggregate(n=Max("number"))["n"]
+    assert finalised.number == others + 1
 
 
 def test_an_objection_needs_a_reason_and_rejects_under_unanimity(venue, users):

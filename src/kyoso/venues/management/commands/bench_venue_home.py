@@ -14,6 +14,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.db.models import Max
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -58,7 +59,7 @@ class Command(BaseCommand):
         meeting_ids = list(venue.meetings.values_list("pk", flat=True))
         AgendaItem.objects.bulk_create(AgendaItem(meeting_id=m, order=1, title="議題") for m in meeting_ids)
         items = list(AgendaItem.objects.filter(meeting__venue=venue).values_list("pk", flat=True))
-        start = (venue.decisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        start = (venue.decisions.aggregate(n=Max("number"))["n"] or 0) + 1
         have = venue.decisions.count()
         Decision.objects.bulk_create(
             Decision(venue=venue, agenda_item_id=items[i % len(items)], number=start + i, title=f"決定 {i} 実証",
