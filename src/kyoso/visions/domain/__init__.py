@@ -1,0 +1,1 @@
+"""Plain-Python rules of the vision area (no Django imports)."""
