@@ -71,7 +71,8 @@ def decisions_xlsx(decisions: Iterable[Decision], sectors: dict[int, list[str]],
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         row[1].number_format = "yyyy/mm/dd"
     sheet.freeze_panes = "A2"
-    workbook.properties.title = f"{title} — {_('決定事項')}"
+    sheet_title = _("決定事項")
+    workbook.properties.title = f"{title} — {sheet_title}"
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -96,7 +97,8 @@ def meetings_ical(venue: Venue, meetings: Iterable[Meeting], base_url: str) -> b
             event.add("location", meeting.place)
         url = base_url.rstrip("/") + meeting.get_absolute_url()
         event.add("url", url)
-        description = url if not meeting.online_url else f"{url}\n{_('オンライン')}: {meeting.online_url}"
+        online = _("オンライン")
+        description = url if not meeting.online_url else f"{url}\n{online}: {meeting.online_url}"
         event.add("description", description)
         event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
         calendar.add_component(event)
