@@ -82,6 +82,33 @@ EXPECTED = {
     "venues:action_create": "secretariat",
     "venues:action_list": "venue_participant",
     "venues:action_detail": "venue_participant",
+    "visions:vision_list": "venue_participant",
+    "visions:vision_create": "secretariat",
+    "visions:vision_detail": "venue_participant",
+    "visions:vision_update": "secretariat",
+    "visions:goal_create": "secretariat",
+    "visions:kpi_create": "secretariat",
+    "visions:kpi_detail": "venue_participant",
+    "visions:kpi_update": "secretariat",
+    "visions:kpi_observe": "venue_participant",
+    "visions:kpi_reference": "secretariat",
+    "visions:import_create": "venue_participant",
+    "visions:import_detail": "venue_participant",
+    "visions:import_apply": "venue_participant",
+    "visions:version_list": "venue_participant",
+    "visions:version_save": "secretariat",
+    "visions:version_diff": "venue_participant",
+    "visions:version_detail": "venue_participant",
+    "visions:version_propose": "secretariat",
+    "visions:version_endorse": "venue_participant",
+    "visions:milestone_create": "secretariat",
+    "visions:milestone_update": "secretariat",
+    "visions:issue_create": "secretariat",
+    "visions:theme_create": "secretariat",
+    "visions:tree": "venue_participant",
+    "visions:graph": "venue_participant",
+    "visions:export_xlsx": "venue_participant",
+    "visions:export_json": "venue_participant",
     "api:region-list": "public",
     "api:region-detail": "public",
     "api:organization-list": "public/staff",
@@ -162,13 +189,16 @@ def sample_kwargs(name: str, route: str, objects: dict) -> dict:
         kwargs.update(uidb64="MQ", token="set-password")
     if "(?P<format>" in route:
         kwargs["format"] = "json"
+    for name_, key in (("kpi", "kpi"), ("batch", "batch"), ("number", "version"), ("milestone", "milestone")):
+        if f"<int:{name_}>" in route:
+            kwargs[name_] = objects[key].number if key == "version" else objects[key].pk
     return kwargs
 
 
 PK_OBJECTS = {
     "organizations": "org", "people": "person", "members": "membership", "meetings": "meeting",
     "documents": "document", "decisions": "decision", "actions": "action", "action-items": "action",
-    "memberships": "membership",
+    "memberships": "membership", "visions": "vision",
 }
 
 # Object-level rules inside the venue, by hand: who gets past the view's own check (others: 403).
@@ -185,6 +215,12 @@ OBJECT_LEVEL = {
     ("api:decision-finalise", "post"): {"secretariat", "admin"},
     ("api:decision-endorse", "post"): REPRESENTATIVES,
     ("api:action-item-progress", "post"): {"secretariat", "ura", "admin"},
+    # Observers read the vision but never write observations or imports.
+    ("visions:kpi_observe", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
+    ("visions:import_create", "get"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
+    ("visions:import_create", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
+    ("visions:import_apply", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
+    ("visions:version_endorse", "post"): REPRESENTATIVES,
 }
 
 
@@ -197,7 +233,18 @@ def venue_objects():
     meeting = Meeting.objects.get(minutes_status="draft")
     document = services.document_add(actor=None, meeting=meeting, title="資料",
                                      upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7 test", "application/pdf"))
+    from kyoso.visions import services as vision_services
+    from kyoso.visions.models import Vision
+
+    vision = Vision.objects.get(venue__slug="hamamatsu-sample")
+    batch = vision_services.import_upload(actor=None, vision=vision, filename="o.csv",
+                                          content=b"kpi,date,value\njoint-research,2026-03-31,40\n")
     return {
+        "vision": vision,
+        "kpi": vision.kpis.get(code="joint-research"),
+        "batch": batch,
+        "version": vision.versions.get(number=1),
+        "milestone": vision.milestones.first(),
         "meeting": meeting,
         "membership": Membership.objects.filter(venue__slug="hamamatsu-sample").first(),
         "decision": Decision.objects.filter(status="finalised", is_public=True, proposal__isnull=False).first(),

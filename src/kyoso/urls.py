@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("accounts/", include("kyoso.accounts.urls")),
     path("", include("kyoso.regions.urls")),
+    path("venues/<slug:slug>/visions/", include("kyoso.visions.urls")),
     path("venues/", include("kyoso.venues.urls")),
     path("api/", include("kyoso.api.urls")),
     path("admin/", admin.site.urls),

@@ -112,4 +112,39 @@ SOURCES: list[Source] = [
         credit_en="Code for KOSEN, “kosen-opendata” (MIT, © 2020 Taisuke Fukuno).",
         url="https://github.com/codeforkosen/kosen-opendata",
     ),
+    # The two population sources below are bundled in ``kyoso/visions/reference_data/`` (see its
+    # SOURCES.md), not in this app's ``reference_data/``, so ``files`` (relative to this app's folder)
+    # stays empty and the bundled file names are given in ``origin``.
+    Source(
+        key="pref_age",
+        title_ja="都道府県別・年齢5歳階級別人口（1970〜2024年）",
+        title_en="Population by prefecture and 5-year age group (1970–2024)",
+        files=(),
+        origin="tgyeltshen/Japan-Population-Data : poptotal1970_2024lst.RData "
+        "(as visions/reference_data/pref_population_by_age_1970_2024.csv)",
+        commit="f3d727935352f60b1acae0ab8069399498f68797",
+        licence="MIT (repository); government data under 政府標準利用規約（第2.0版）",
+        credit_ja="「人口推計」「国勢調査」（総務省統計局）を加工して作成。"
+        "データ整備: tgyeltshen「Japan-Population-Data」（MIT）",
+        credit_en="Processed from the Population Estimates (人口推計) and the Population Census "
+        "(国勢調査), Statistics Bureau, Ministry of Internal Affairs and Communications (e-Stat). "
+        "Compiled by tgyeltshen, “Japan-Population-Data” (MIT).",
+        url="https://github.com/tgyeltshen/Japan-Population-Data",
+    ),
+    Source(
+        key="census_labour",
+        title_ja="国勢調査 都道府県別の労働力状態（1950〜2020年）",
+        title_en="Population Census: labour force status by prefecture (1950–2020)",
+        files=(),
+        origin="auto-data-analysis/japan-census-streamlit : data/raw/fact_Population_Census_of_Japan.csv "
+        "(+ master_labor_status.csv, master_gender.csv, master_pref.csv; as visions/reference_data/)",
+        commit="5001c8cdc9cf014de32bcea387f8d4240b065bfa",
+        licence="MIT (repository); government data under 政府標準利用規約（第2.0版）",
+        credit_ja="「国勢調査 時系列データ（労働力状態（3区分），男女別人口及び労働力率）」"
+        "（総務省統計局）を加工して作成。データ整備: auto-data-analysis「japan-census-streamlit」（MIT）",
+        credit_en="Processed from the Population Census time-series data (labour force status by sex), "
+        "Statistics Bureau, Ministry of Internal Affairs and Communications (e-Stat). Compiled by "
+        "auto-data-analysis, “japan-census-streamlit” (MIT).",
+        url="https://github.com/auto-data-analysis/japan-census-streamlit",
+    ),
 ]

@@ -156,4 +156,8 @@ def build_sample_region(*, passwords: dict[str, str] | None = None) -> DemoRepor
 
     if build_venue_content(venue, admin_user):
         report.created.append("venue content")
+    from .vision_content import build_vision_content
+
+    if build_vision_content(venue, admin_user):
+        report.created.append("vision")
     return report

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "kyoso.common",
     "kyoso.regions",
     "kyoso.venues",
+    "kyoso.visions",
     "kyoso.sample",
     "kyoso.api",
     "django.contrib.admin",

@@ -42,6 +42,7 @@ from .models import (
     Venue,
     VenueRole,
 )
+from .signals import proposal_decided
 
 
 @dataclass
@@ -303,6 +304,12 @@ def decision_update(*, actor: Any, decision: Decision, expected_version: int, **
     return current
 
 
+def proposal_open(*, venue: Venue) -> Proposal:
+    """Open a per-sector endorsement with the venue's rule at this moment (used for decisions and visions)."""
+    return Proposal.objects.create(venue=venue, required_sectors=venue.sectors_required,
+                                   rule=venue.endorsement_rule, min_endorsements=venue.min_endorsements)
+
+
 @transaction.atomic
 def decision_propose(*, actor: Any, decision: Decision) -> Proposal:
     """Open per-sector endorsement of a draft, with the venue's rule at this moment."""
@@ -310,8 +317,7 @@ def decision_propose(*, actor: Any, decision: Decision) -> Proposal:
     if current.status != Decision.Status.DRAFT:
         raise ValidationError(_("賛同を求められるのは案の段階の決定だけです。"))
     venue = current.venue
-    proposal = Proposal.objects.create(venue=venue, required_sectors=venue.sectors_required,
-                                       rule=venue.endorsement_rule, min_endorsements=venue.min_endorsements)
+    proposal = proposal_open(venue=venue)
     current.proposal = proposal
     current.status = Decision.Status.PROPOSED
     current.save(update_fields=["proposal", "status", "updated_at"])
@@ -356,6 +362,7 @@ def endorsement_record(*, actor: Any, proposal: Proposal, representative: Repres
             status=Decision.Status.AGREED if outcome == rules.Outcome.AGREED else Decision.Status.REJECTED,
             updated_at=timezone.now(),
         )
+        proposal_decided.send(sender=Proposal, proposal=proposal, outcome=outcome.value)
     audit.record(actor=actor, action="create", instance=endorsement, after=audit.snapshot(endorsement))
     return endorsement
 

@@ -1,0 +1,180 @@
+"""Reads of the vision area: the dashboard, a KPI's history/forecast/status, the backcasting tree and gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from .domain.forecast import Forecast, build_forecast
+from .domain.status import Assessment, assess
+from .models import Goal, Kpi, Milestone, Observation, RegionalIssue, ResearchTheme, Vision, VisionVersion
+
+
+@dataclass
+class KpiState:
+    kpi: Kpi
+    latest: tuple[dt.date, float] | None
+    assessment: Assessment
+    forecast: Forecast | None = None
+    history: list[tuple[dt.date, float]] = field(default_factory=list)
+
+
+def horizon_date(vision: Vision) -> dt.date:
+    return dt.date(vision.horizon_year + 1, 3, 31)
+
+
+def _histories(kpi_ids: list[int]) -> dict[int, list[tuple[dt.date, float]]]:
+    """All observations of the given KPIs in one query, grouped per KPI in date order."""
+    grouped: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
+    rows = (Observation.objects.filter(kpi_id__in=kpi_ids).order_by("kpi_id", "date")
+            .values_list("kpi_id", "date", "value"))
+    for kpi_id, day, value in rows.iterator(chunk_size=10_000):
+        grouped[kpi_id].append((day, float(value)))
+    return grouped
+
+
+def kpi_state(kpi: Kpi, history: list[tuple[dt.date, float]], today: dt.date, *, n_boot: int) -> KpiState:
+    vision = kpi.vision
+    targets = {t.fiscal_year: float(t.value) for t in kpi.targets.all()}
+    forecast = build_forecast(history, horizon_date(vision), n_boot=n_boot) if history else None
+    baseline = float(kpi.baseline_value) if kpi.baseline_value is not None else None
+    assessment = assess(direction=kpi.direction, baseline=baseline, targets=targets, observations=history,
+                        forecast=forecast, today=today, baseline_date=kpi.baseline_date)
+    return KpiState(kpi=kpi, latest=history[-1] if history else None, assessment=assessment, forecast=forecast,
+                    history=history)
+
+
+@dataclass
+class GoalBlock:
+    goal: Goal
+    states: list[KpiState]
+
+
+@dataclass
+class Dashboard:
+    goals: list[GoalBlock]
+    status_counts: dict[str, int]
+    milestones_due: list[Milestone]
+    current_version: VisionVersion | None
+    latest_version: VisionVersion | None
+    since: dt.datetime | None
+    changed_observations: int
+    changed_milestones: list[Milestone]
+
+
+def vision_kpis(vision: Vision) -> QuerySet[Kpi]:
+    return vision.kpis.select_related("goal", "owner", "vision").prefetch_related("targets")
+
+
+def dashboard(vision: Vision, today: dt.date) -> Dashboard:
+    """Each goal with its KPIs' statuses, milestones due, and what changed since the last meeting."""
+    kpis = list(vision_kpis(vision))
+    histories = _histories([k.pk for k in kpis])
+    states = [kpi_state(k, histories.get(k.pk, []), today, n_boot=0) for k in kpis]
+    by_goal: dict[int, list[KpiState]] = defaultdict(list)
+    for state in states:
+        by_goal[state.kpi.goal_id].append(state)
+    goals = [GoalBlock(goal, by_goal.get(goal.pk, [])) for goal in vision.goals.all()]
+    counts: dict[str, int] = defaultdict(int)
+    for state in states:
+        counts[str(state.assessment.status)] += 1
+    start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    last_meeting = (vision.venue.meetings.filter(starts_at__lt=start_of_today)
+                    .order_by("-starts_at").values_list("starts_at", flat=True).first())
+    versions = list(vision.versions.order_by("-number")[:20])
+    return Dashboard(
+        goals=goals,
+        status_counts=dict(counts),
+        milestones_due=list(vision.milestones.filter(status="planned", due_date__lte=today + dt.timedelta(days=90))
+                            .select_related("goal").order_by("due_date")[:20]),
+        current_version=next((v for v in versions if v.status == VisionVersion.Status.AGREED), None),
+        latest_version=versions[0] if versions else None,
+        since=last_meeting,
+        changed_observations=(Observation.objects.filter(kpi__vision=vision, updated_at__gte=last_meeting).count()
+                              if last_meeting else 0),
+        changed_milestones=(list(vision.milestones.filter(updated_at__gte=last_meeting).order_by("-updated_at")[:10])
+                            if last_meeting else []),
+    )
+
+
+def kpi_detail(kpi: Kpi, today: dt.date) -> KpiState:
+    history = _histories([kpi.pk]).get(kpi.pk, [])
+    return kpi_state(kpi, history, today, n_boot=500)
+
+
+# --- Backcasting --------------------------------------------------------------------------------
+
+
+def backcasting_tree(vision: Vision) -> list[Goal]:
+    """Goals → KPIs → issues → themes (→ projects, once the portfolio exists), prefetched in a few queries."""
+    themes = ResearchTheme.objects.order_by("id")
+    issues = RegionalIssue.objects.prefetch_related(Prefetch("themes", queryset=themes), "kpis").order_by("id")
+    return list(vision.goals.prefetch_related(
+        Prefetch("kpis", queryset=Kpi.objects.order_by("id")),
+        Prefetch("issues", queryset=issues),
+    ).order_by("order", "id"))
+
+
+@dataclass
+class Gaps:
+    kpis_without_theme: list[Kpi]
+    issues_without_theme: list[RegionalIssue]
+    themes_without_project: list[ResearchTheme]
+    projects_known: bool
+
+
+def gaps(vision: Vision) -> Gaps:
+    """KPIs that no theme serves (no issue with a theme points at them), issues with no theme, themes with
+    no project. Projects come with the portfolio area; until then every theme is listed as without one."""
+    kpis = vision.kpis.annotate(n=Count("issues__themes")).filter(n=0).order_by("id")
+    issues = vision.issues.annotate(n=Count("themes")).filter(n=0).order_by("id")
+    themes = ResearchTheme.objects.filter(issue__vision=vision).select_related("issue")
+    projects_known = hasattr(ResearchTheme, "projects")
+    if projects_known:
+        themes = themes.annotate(n=Count("projects")).filter(n=0)
+    return Gaps(list(kpis), list(issues), list(themes.order_by("id")), projects_known)
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    key: str
+    level: int
+    label: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    source: str
+    target: str
+
+
+def backcasting_graph(vision: Vision) -> tuple[list[GraphNode], list[GraphEdge]]:
+    """Nodes and edges of vision → goals → KPIs → issues → themes for the graph view."""
+    tree = backcasting_tree(vision)
+    nodes = [GraphNode("v", 0, vision.title, vision.get_absolute_url())]
+    edges: list[GraphEdge] = []
+    seen_issues: set[int] = set()
+    for goal in tree:
+        nodes.append(GraphNode(f"g{goal.pk}", 1, goal.title))
+        edges.append(GraphEdge("v", f"g{goal.pk}"))
+        for kpi in goal.kpis.all():
+            nodes.append(GraphNode(f"k{kpi.pk}", 2, kpi.name))
+            edges.append(GraphEdge(f"g{goal.pk}", f"k{kpi.pk}"))
+        for issue in goal.issues.all():
+            if issue.pk not in seen_issues:
+                seen_issues.add(issue.pk)
+                nodes.append(GraphNode(f"i{issue.pk}", 3, issue.title))
+                for theme in issue.themes.all():
+                    nodes.append(GraphNode(f"t{theme.pk}", 4, theme.title))
+                    edges.append(GraphEdge(f"i{issue.pk}", f"t{theme.pk}"))
+            linked = [k for k in issue.kpis.all()]
+            for kpi in linked:
+                edges.append(GraphEdge(f"k{kpi.pk}", f"i{issue.pk}"))
+            if not linked:
+                edges.append(GraphEdge(f"g{goal.pk}", f"i{issue.pk}"))
+    return nodes, edges
