@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/kyoso bench-load-reference
 	$(BIN)/kyoso bench-directory
 	$(BIN)/kyoso bench-venue-home
+	$(BIN)/kyoso bench-vision
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -128,6 +128,19 @@ EXPECTED = {
     "api:action-item-list": "venue_participant",
     "api:action-item-detail": "venue_participant",
     "api:action-item-progress": "venue_participant",
+    "api:vision-list": "venue_participant",
+    "api:vision-detail": "venue_participant",
+    "api:vision-export": "venue_participant",
+    "api:kpi-list": "venue_participant",
+    "api:kpi-detail": "venue_participant",
+    "api:kpi-observations": "venue_participant",
+    "api:import-list": "venue_participant",
+    "api:import-detail": "venue_participant",
+    "api:import-apply": "venue_participant",
+    "api:vision-version-list": "venue_participant",
+    "api:vision-version-detail": "venue_participant",
+    "api:vision-version-propose": "venue_participant",
+    "api:vision-version-endorse": "venue_participant",
     "api-token": "public",
     "api-schema": "public",
     "api-docs": "public",
@@ -198,7 +211,8 @@ def sample_kwargs(name: str, route: str, objects: dict) -> dict:
 PK_OBJECTS = {
     "organizations": "org", "people": "person", "members": "membership", "meetings": "meeting",
     "documents": "document", "decisions": "decision", "actions": "action", "action-items": "action",
-    "memberships": "membership", "visions": "vision",
+    "memberships": "membership", "visions": "vision", "kpis": "kpi", "imports": "batch",
+    "vision-versions": "version",
 }
 
 # Object-level rules inside the venue, by hand: who gets past the view's own check (others: 403).
@@ -221,6 +235,10 @@ OBJECT_LEVEL = {
     ("visions:import_create", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
     ("visions:import_apply", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
     ("visions:version_endorse", "post"): REPRESENTATIVES,
+    ("api:kpi-observations", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
+    ("api:import-apply", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
+    ("api:vision-version-propose", "post"): {"secretariat", "admin"},
+    ("api:vision-version-endorse", "post"): REPRESENTATIVES,
 }
 
 

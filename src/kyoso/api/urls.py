@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from kyoso.common.access import PUBLIC, policy
 from kyoso.regions.api.views import OrganizationViewSet, PersonViewSet, RegionViewSet
 from kyoso.venues.api.views import ActionItemViewSet, DecisionViewSet, MeetingViewSet, VenueViewSet
+from kyoso.visions.api.views import ImportViewSet, KpiViewSet, VisionVersionViewSet, VisionViewSet
 
 
 class SchemaView(SpectacularAPIView):
@@ -37,6 +38,10 @@ router.register("venues", VenueViewSet, basename="venue")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("action-items", ActionItemViewSet, basename="action-item")
+router.register("visions", VisionViewSet, basename="vision")
+router.register("kpis", KpiViewSet, basename="kpi")
+router.register("imports", ImportViewSet, basename="import")
+router.register("vision-versions", VisionVersionViewSet, basename="vision-version")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="api")),

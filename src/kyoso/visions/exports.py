@@ -10,6 +10,8 @@ from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kyoso.common.domain.text import plain_decimal
+
 from .models import Observation, Vision
 
 PROBLEM_MESSAGES = {
@@ -83,7 +85,7 @@ def vision_xlsx(vision: Vision) -> bytes:
     kpis.append([_("目標"), _("KPIコード"), _("KPI名"), _("単位"), _("望ましい方向"), _("基準値"), _("基準値の時点"),
                  _("データの出典"), _("担当組織"), _("更新頻度"), _("年度ごとの目標値")])
     for kpi in vision.kpis.select_related("goal", "owner").prefetch_related("targets").order_by("goal__order", "id"):
-        targets = "; ".join(f"FY{t.fiscal_year}: {t.value.normalize()}" for t in kpi.targets.all())
+        targets = "; ".join(f"FY{t.fiscal_year}: {plain_decimal(t.value)}" for t in kpi.targets.all())
         kpis.append([kpi.goal.title, kpi.code, kpi.name, kpi.unit, kpi.get_direction_display(),
                      float(kpi.baseline_value) if kpi.baseline_value is not None else None, kpi.baseline_date,
                      kpi.data_source, str(kpi.owner) if kpi.owner_id else "", kpi.get_frequency_display(), targets])

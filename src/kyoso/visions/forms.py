@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kyoso.common.domain.text import plain_decimal
 from kyoso.regions.models import Organization, Region
 
 from .domain.importing import parse_number
@@ -88,7 +89,7 @@ class KpiForm(forms.ModelForm):
         ]
         if self.instance.pk and not self.is_bound:
             self.initial["targets"] = "\n".join(
-                f"{t.fiscal_year}: {t.value.normalize()}" for t in self.instance.targets.all())
+                f"{t.fiscal_year}: {plain_decimal(t.value)}" for t in self.instance.targets.all())
 
     def clean_targets(self) -> dict[int, Decimal]:
         targets = parse_targets(self.cleaned_data.get("targets") or "")
@@ -145,6 +146,7 @@ class IssueForm(forms.ModelForm):
     def __init__(self, *args: Any, vision: Vision, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = vision.goals.all()
+        self.fields["goal"].required = True  # issues hang under a goal in the backcasting tree
         self.fields["kpis"].queryset = vision.kpis.all()
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, FloatField, Prefetch, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .domain.forecast import Forecast, build_forecast
@@ -31,19 +32,27 @@ def _histories(kpi_ids: list[int]) -> dict[int, list[tuple[dt.date, float]]]:
     """All observations of the given KPIs in one query, grouped per KPI in date order."""
     grouped: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
     rows = (Observation.objects.filter(kpi_id__in=kpi_ids).order_by("kpi_id", "date")
-            .values_list("kpi_id", "date", "value"))
+            .values_list("kpi_id", "date", Cast("value", FloatField())))  # floats straight from SQL: faster
     for kpi_id, day, value in rows.iterator(chunk_size=10_000):
-        grouped[kpi_id].append((day, float(value)))
+        grouped[kpi_id].append((day, value))
     return grouped
 
 
-def kpi_state(kpi: Kpi, history: list[tuple[dt.date, float]], today: dt.date, *, n_boot: int) -> KpiState:
+# How old the latest value may be before the KPI counts as "no data", by how often it is updated. Official
+# statistics are published about a year after their reference date, hence the generous yearly figure.
+STALE_AFTER_DAYS = {"monthly": 100, "quarterly": 200, "yearly": 800, "census": 5 * 365 + 400}
+
+
+def kpi_state(kpi: Kpi, history: list[tuple[dt.date, float]], today: dt.date, *, n_boot: int,
+              max_points: int = 240) -> KpiState:
     vision = kpi.vision
     targets = {t.fiscal_year: float(t.value) for t in kpi.targets.all()}
-    forecast = build_forecast(history, horizon_date(vision), n_boot=n_boot) if history else None
+    forecast = (build_forecast(history, horizon_date(vision), n_boot=n_boot, max_points=max_points)
+                if history else None)
     baseline = float(kpi.baseline_value) if kpi.baseline_value is not None else None
     assessment = assess(direction=kpi.direction, baseline=baseline, targets=targets, observations=history,
-                        forecast=forecast, today=today, baseline_date=kpi.baseline_date)
+                        forecast=forecast, today=today, baseline_date=kpi.baseline_date,
+                        stale_after_days=STALE_AFTER_DAYS.get(kpi.frequency, 400))
     return KpiState(kpi=kpi, latest=history[-1] if history else None, assessment=assessment, forecast=forecast,
                     history=history)
 
@@ -74,7 +83,9 @@ def dashboard(vision: Vision, today: dt.date) -> Dashboard:
     """Each goal with its KPIs' statuses, milestones due, and what changed since the last meeting."""
     kpis = list(vision_kpis(vision))
     histories = _histories([k.pk for k in kpis])
-    states = [kpi_state(k, histories.get(k.pk, []), today, n_boot=0) for k in kpis]
+    # The dashboard needs only each KPI's point forecast to decide its status: no bootstrap band, and long
+    # monthly series averaged into at most 48 periods (the KPI page fits the full series with its band).
+    states = [kpi_state(k, histories.get(k.pk, []), today, n_boot=0, max_points=48) for k in kpis]
     by_goal: dict[int, list[KpiState]] = defaultdict(list)
     for state in states:
         by_goal[state.kpi.goal_id].append(state)

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyoso.common import audit
+from kyoso.common.domain.text import plain_decimal
 from kyoso.venues.models import Venue
 from kyoso.venues.services import proposal_open
 
@@ -158,13 +159,14 @@ def kpi_load_reference(*, actor: Any, kpi: Kpi) -> int:
         if current is None:
             new.append(Observation(kpi=kpi, date=day, value=amount, source=Observation.Source.REFERENCE))
         elif current.value != amount:
-            current.value, current.source = amount, Observation.Source.REFERENCE
+            current.value, current.source, current.updated_at = amount, Observation.Source.REFERENCE, timezone.now()
             changed.append(current)
     Observation.objects.bulk_create(new)
-    Observation.objects.bulk_update(changed, ["value", "source"])
+    Observation.objects.bulk_update(changed, ["value", "source", "updated_at"])
     if points and kpi.baseline_value is None:
-        kpi.baseline_date, first = points[0]
-        kpi.baseline_value = Decimal(str(round(first, 4)))
+        # The baseline is where the region stands now: the latest published value.
+        kpi.baseline_date, latest = points[-1]
+        kpi.baseline_value = Decimal(str(round(latest, 4)))
         kpi.save(update_fields=["baseline_date", "baseline_value", "updated_at"])
     audit.record(actor=actor, action="update", instance=kpi, before=None,
                  after={"reference_series": kpi.reference_series, "observations_written": len(new) + len(changed)})
@@ -230,9 +232,9 @@ def snapshot_of(vision: Vision) -> dict[str, Any]:
                     {
                         "code": kpi.code, "name": kpi.name, "unit": kpi.unit, "direction": kpi.direction,
                         "definition": kpi.definition,
-                        "baseline_value": str(kpi.baseline_value) if kpi.baseline_value is not None else None,
+                        "baseline_value": plain_decimal(kpi.baseline_value) if kpi.baseline_value is not None else None,
                         "baseline_date": kpi.baseline_date.isoformat() if kpi.baseline_date else None,
-                        "targets": {str(t.fiscal_year): str(t.value.normalize()) for t in kpi.targets.all()},
+                        "targets": {str(t.fiscal_year): plain_decimal(t.value) for t in kpi.targets.all()},
                     }
                     for kpi in goal.kpis.all()
                 ],
@@ -262,7 +264,9 @@ def version_propose(*, actor: Any, version: VisionVersion) -> VisionVersion:
     """Freeze a draft version and ask every sector of the venue to endorse it."""
     current = VisionVersion.objects.select_for_update().select_related("vision__venue").get(pk=version.pk)
     if current.status != VisionVersion.Status.DRAFT:
-        raise PermissionDenied(_("提案できるのは案の版だけです。合意した版は変更できません。"))
+        raise ValidationError(_("提案できるのは案の版だけです。合意した版は変更できません。"))
+    if current.vision.versions.filter(status=VisionVersion.Status.PROPOSED).exists():
+        raise ValidationError(_("賛同受付中の版があります。その結果が出てから、次の版を提案してください。"))
     current.proposal = proposal_open(venue=current.vision.venue)
     current.status = VisionVersion.Status.PROPOSED
     current.save(update_fields=["proposal", "status", "updated_at"])
@@ -301,11 +305,10 @@ def check_batch(batch: ImportBatch, today: dt.date | None = None) -> ImportBatch
     today = today or timezone.localdate()
     vision = batch.vision
     parsed = importing.read_rows(batch.filename, bytes(batch.content))
-    problems = list(parsed.problems)
-    clean: list[importing.CleanObservation] = []
-    if not problems:
-        result = importing.validate(parsed.rows, _kpi_specs(vision, today), today)
-        problems, clean = list(result.problems), list(result.observations)
+    # Validate the rows that could be read even when others could not, so every error is listed at once.
+    result = importing.validate(parsed.rows, _kpi_specs(vision, today), today)
+    problems = sorted([*parsed.problems, *result.problems], key=lambda p: p.line)
+    clean = list(result.observations)
     batch.encoding = parsed.encoding or ""
     batch.row_count = len(parsed.rows)
     batch.problems = [{"line": p.line, "code": p.code, "detail": _plain(p.detail)} for p in problems[:1000]]
@@ -347,8 +350,8 @@ def _changes(vision: Vision, clean: list[importing.CleanObservation]) -> dict[st
             change = "unchanged"
         if len(preview) < PREVIEW_ROWS:
             preview.append({"line": row.line, "kpi": row.kpi_code, "date": row.date.isoformat(),
-                            "value": str(row.value), "change": change,
-                            "old": str(current[1]) if current and change == "changed" else ""})
+                            "value": plain_decimal(row.value), "change": change,
+                            "old": plain_decimal(current[1]) if current and change == "changed" else ""})
     return {"new": new, "changed": changed, "unchanged": unchanged, "rows": len(clean), "preview": preview}
 
 
@@ -379,6 +382,7 @@ def apply_batch(batch: ImportBatch, today: dt.date | None = None) -> ImportBatch
                           for p in [*parsed.problems, *result.problems][:1000]]
         batch.save(update_fields=["status", "problems", "updated_at"])
         return batch
+    now = timezone.now()
     with transaction.atomic():
         kpi_ids, existing = _existing(vision, {c.kpi_code for c in result.observations})
         new, changed = [], []
@@ -387,12 +391,13 @@ def apply_batch(batch: ImportBatch, today: dt.date | None = None) -> ImportBatch
             current = existing.get((kpi_id, row.date))
             if current is None:
                 new.append(Observation(kpi_id=kpi_id, date=row.date, value=row.value, batch=batch,
-                                       source=Observation.Source.IMPORT))
+                                       note=row.note[:255], source=Observation.Source.IMPORT))
             elif current[1] != row.value:
-                changed.append(Observation(pk=current[0], value=row.value, batch=batch,
-                                           source=Observation.Source.IMPORT))
+                changed.append(Observation(pk=current[0], value=row.value, batch=batch, note=row.note[:255],
+                                           source=Observation.Source.IMPORT, updated_at=now))
         Observation.objects.bulk_create(new, batch_size=2000)
-        Observation.objects.bulk_update(changed, ["value", "batch", "source"], batch_size=2000)
+        Observation.objects.bulk_update(changed, ["value", "batch", "note", "source", "updated_at"],
+                                        batch_size=2000)
         batch.status = ImportBatch.Status.APPLIED
         batch.applied_at = timezone.now()
         batch.summary = {**batch.summary, "written_new": len(new), "written_changed": len(changed)}

@@ -329,8 +329,12 @@ def version_propose(request: HttpRequest, slug: str, pk: int, number: int) -> Ht
     vision, rights = _vision(request, slug, pk)
     _secretariat(rights)
     version = _version(vision, number)
-    services.version_propose(actor=request.user, version=version)
-    messages.success(request, _("第%(n)s版について、各セクターの構成員代表に賛同を求めました。") % {"n": number})
+    try:
+        services.version_propose(actor=request.user, version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("第%(n)s版について、各セクターの構成員代表に賛同を求めました。") % {"n": number})
     return redirect(version)
 
 

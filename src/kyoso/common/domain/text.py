@@ -23,3 +23,12 @@ def normalize_query(text: str) -> str:
 def query_terms(text: str, limit: int = 8) -> list[str]:
     """The search terms of a query: normalised, split on white space, at most ``limit``."""
     return normalize_query(text).split(" ")[:limit] if normalize_query(text) else []
+
+
+def plain_decimal(value: object) -> str:
+    """A Decimal as plain text without exponent or trailing zeros: Decimal("40.0000") → "40", 12.50 → "12.5"."""
+    from decimal import Decimal
+
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "") else text

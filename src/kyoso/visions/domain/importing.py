@@ -825,6 +825,21 @@ def _code_key(code: str) -> str:
     return unicodedata.normalize("NFKC", code).strip().casefold()
 
 
+#: What the database column holds: 18 digits of which 4 after the decimal point.
+MAX_DECIMALS = 4
+MAX_ABS_VALUE = Decimal("1e14")
+
+
+def _storage_problem(number: Decimal) -> str | None:
+    """Refuse what would be stored differently from what the file says (never round silently)."""
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
+        return "precision"
+    if abs(number) >= MAX_ABS_VALUE:
+        return "too_large"
+    return None
+
+
 def validate(rows: Iterable[RawRow], kpis: Mapping[str, KpiSpec], today: dt.date) -> ValidationResult:
     """Check rows against the vision's KPIs; every problem of every row is reported (not just the first).
 
@@ -869,6 +884,11 @@ def validate(rows: Iterable[RawRow], kpis: Mapping[str, KpiSpec], today: dt.date
                 number, percent = cell_quantity(row.value, row.percent_format)
             except NumberError as exc:
                 problems.append(Problem(line, "bad_number", {"value": _shown(row.value), "reason": exc.reason}))
+            else:
+                reason = _storage_problem(number)
+                if reason:
+                    problems.append(Problem(line, "bad_number", {"value": _shown(row.value), "reason": reason}))
+                    number = None
         if spec is not None:
             unit_key = ""
             if row.unit:
