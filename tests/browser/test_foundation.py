@@ -5,24 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import TEST_PASSWORD
 from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import login, watch_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
 
 
-def watch_console(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
 
 
 def test_login_and_logout(page: Page, live_server, users):

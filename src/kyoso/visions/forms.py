@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kyoso.common.domain.text import plain_decimal
@@ -84,8 +85,9 @@ class KpiForm(forms.ModelForm):
         self.fields["goal"].queryset = vision.goals.all()
         self.fields["owner"].queryset = Organization.objects.filter(memberships__venue=vision.venue).order_by(
             "name_kana", "name")
+        english = (get_language() or "ja").startswith("en")
         self.fields["reference_series"].choices = [("", _("（使わない）"))] + [
-            (key, spec.name_ja) for key, spec in SERIES.items()
+            (key, spec.name_en if english else spec.name_ja) for key, spec in SERIES.items()
         ]
         if self.instance.pk and not self.is_bound:
             self.initial["targets"] = "\n".join(
