@@ -1,0 +1,1 @@
+"""Plain-Python rules of the joint-research portfolio (no Django imports)."""
