@@ -207,6 +207,9 @@ def overdue_actions(today: dt.date, *, venue: Venue | None = None, person: Any =
     return qs.select_related("venue", "owner_person", "owner_organization", "decision").order_by("due_date", "id")
 
 
-def actions_of_person(person: Any) -> QuerySet[ActionItem]:
-    return (ActionItem.objects.filter(owner_person=person)
-            .select_related("venue", "owner_organization", "decision").order_by("status", "due_date", "id"))
+def actions_of_person(person: Any, user: Any) -> QuerySet[ActionItem]:
+    """A person's action items in the venues whose internal pages the user may still see."""
+    qs = ActionItem.objects.filter(owner_person=person)
+    if not getattr(user, "is_staff", False):
+        qs = qs.filter(venue__in=VenueRole.objects.filter(user=user).values("venue"))
+    return qs.select_related("venue", "owner_organization", "decision").order_by("status", "due_date", "id")

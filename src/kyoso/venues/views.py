@@ -605,7 +605,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def my_actions(request: HttpRequest) -> HttpResponse:
     """The signed-in person's action items across venues, overdue first."""
     person = person_of(request.user)
-    actions = list(queries.actions_of_person(person)) if person else []
+    actions = list(queries.actions_of_person(person, request.user)) if person else []
     today = timezone.localdate()
     overdue = [a for a in actions if a.status in ("open", "in_progress") and a.due_date and a.due_date < today]
     return render(request, "venues/my_actions.html", {"actions": actions, "overdue": overdue, "today": today})

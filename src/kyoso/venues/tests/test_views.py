@@ -121,3 +121,13 @@ def test_endorse_through_the_page(client, users, venue):
     decision.refresh_from_db()
     assert decision.proposal.endorsements.count() == 1
     assert decision.proposal.endorsements.get().representative.person.user == users["company"]
+
+
+def test_my_actions_lists_only_venues_the_user_still_belongs_to(client, users, venue):
+    from kyoso.venues.models import VenueRole
+
+    client.force_login(users["ura"])
+    mine = client.get(reverse("venues:my_actions")).context["actions"]
+    assert mine and all(a.venue_id == venue.pk for a in mine)
+    VenueRole.objects.filter(user=users["ura"], venue=venue).delete()
+    assert client.get(reverse("venues:my_actions")).context["actions"] == []
