@@ -82,6 +82,8 @@ EXPECTED = {
     "venues:action_create": "secretariat",
     "venues:action_list": "venue_participant",
     "venues:action_detail": "venue_participant",
+    "portfolio:portfolio": "venue_participant",
+    "portfolio:project_detail": "venue_participant",
     "visions:vision_list": "venue_participant",
     "visions:vision_create": "secretariat",
     "visions:vision_detail": "venue_participant",
@@ -211,7 +213,7 @@ def sample_kwargs(name: str, route: str, objects: dict) -> dict:
 PK_OBJECTS = {
     "organizations": "org", "people": "person", "members": "membership", "meetings": "meeting",
     "documents": "document", "decisions": "decision", "actions": "action", "action-items": "action",
-    "memberships": "membership", "visions": "vision", "kpis": "kpi", "imports": "batch",
+    "memberships": "membership", "visions": "vision", "portfolio": "project", "kpis": "kpi", "imports": "batch",
     "vision-versions": "version",
 }
 
@@ -257,7 +259,10 @@ def venue_objects():
     vision = Vision.objects.get(venue__slug="hamamatsu-sample")
     batch = vision_services.import_upload(actor=None, vision=vision, filename="o.csv",
                                           content=b"kpi,date,value\njoint-research,2026-03-31,40\n")
+    from kyoso.portfolio.models import Project
+
     return {
+        "project": Project.objects.filter(venue__slug="hamamatsu-sample").first(),
         "vision": vision,
         "kpi": vision.kpis.get(code="joint-research"),
         "batch": batch,

@@ -160,4 +160,8 @@ def build_sample_region(*, passwords: dict[str, str] | None = None) -> DemoRepor
 
     if build_vision_content(venue, admin_user):
         report.created.append("vision")
+    from .portfolio_content import build_portfolio_content
+
+    if build_portfolio_content(venue, admin_user):
+        report.created.append("portfolio")
     return report

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kyoso.common.domain.fiscal import fiscal_year
 from kyoso.regions.models import Organization, Region
 from kyoso.venues import services as venue_services
 from kyoso.venues.models import Representative, Venue
@@ -69,10 +70,13 @@ def build_vision_content(venue: Venue, actor: Any, today: dt.date | None = None)
         direction="higher", data_source="（サンプル）", owner=university, baseline_value=Decimal("3"),
         baseline_date=dt.date(2021, 3, 31), targets={2030: Decimal("15"), 2035: Decimal("25")},
     )
-    for year, value in ((2021, 18), (2022, 22), (2023, 25), (2024, 31), (2025, 34)):
+    # Five past fiscal years ending with the last completed one, so the sample stays current.
+    last = fiscal_year(today) - 1
+    years = range(last - 4, last + 1)
+    for year, value in zip(years, (18, 22, 25, 31, 34), strict=True):
         services.observation_record(actor=actor, kpi=joint, date=dt.date(year + 1, 3, 31), value=Decimal(value),
                                     note="サンプルの値")
-    for year, value in ((2021, 3), (2022, 4), (2023, 4), (2024, 5), (2025, 5)):
+    for year, value in zip(years, (3, 4, 4, 5, 5), strict=True):
         services.observation_record(actor=actor, kpi=startups, date=dt.date(year + 1, 3, 31),
                                     value=Decimal(value), note="サンプルの値")
 

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "kyoso.regions",
     "kyoso.venues",
     "kyoso.visions",
+    "kyoso.portfolio",
     "kyoso.sample",
     "kyoso.api",
     "django.contrib.admin",

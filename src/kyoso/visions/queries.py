@@ -28,7 +28,7 @@ def horizon_date(vision: Vision) -> dt.date:
     return dt.date(vision.horizon_year + 1, 3, 31)
 
 
-def _histories(kpi_ids: list[int]) -> dict[int, list[tuple[dt.date, float]]]:
+def kpi_histories(kpi_ids: list[int]) -> dict[int, list[tuple[dt.date, float]]]:
     """All observations of the given KPIs in one query, grouped per KPI in date order."""
     grouped: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
     rows = (Observation.objects.filter(kpi_id__in=kpi_ids).order_by("kpi_id", "date")
@@ -82,7 +82,7 @@ def vision_kpis(vision: Vision) -> QuerySet[Kpi]:
 def dashboard(vision: Vision, today: dt.date) -> Dashboard:
     """Each goal with its KPIs' statuses, milestones due, and what changed since the last meeting."""
     kpis = list(vision_kpis(vision))
-    histories = _histories([k.pk for k in kpis])
+    histories = kpi_histories([k.pk for k in kpis])
     # The dashboard needs only each KPI's point forecast to decide its status: no bootstrap band, and long
     # monthly series averaged into at most 48 periods (the KPI page fits the full series with its band).
     states = [kpi_state(k, histories.get(k.pk, []), today, n_boot=0, max_points=48) for k in kpis]
@@ -113,7 +113,7 @@ def dashboard(vision: Vision, today: dt.date) -> Dashboard:
 
 
 def kpi_detail(kpi: Kpi, today: dt.date) -> KpiState:
-    history = _histories([kpi.pk]).get(kpi.pk, [])
+    history = kpi_histories([kpi.pk]).get(kpi.pk, [])
     return kpi_state(kpi, history, today, n_boot=500)
 
 

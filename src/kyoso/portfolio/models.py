@@ -1,0 +1,223 @@
+"""The joint-research portfolio of a venue: projects, participants, what each partner committed and
+actually provided, outputs, periodic reports and reviews. The review signals are computed by
+``domain/signals.py`` from facts that ``queries.project_facts`` gathers without per-project queries.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kyoso.common.models import TimeStampedModel
+
+
+class Project(TimeStampedModel):
+    class Stage(models.TextChoices):
+        BASIC = "basic_research", _("基礎研究")
+        APPLIED = "applied_research", _("応用研究")
+        FIELD_TRIAL = "field_trial", _("実証")
+        IMPLEMENTATION = "implementation", _("社会実装")
+        COMMERCIALISED = "commercialised", _("事業化")
+
+    venue = models.ForeignKey("venues.Venue", verbose_name=_("地域共創の場"), on_delete=models.CASCADE,
+                              related_name="projects")
+    title = models.CharField(_("プロジェクト名"), max_length=200)
+    summary_public = models.TextField(_("概要（公開）"), blank=True)
+    summary_internal = models.TextField(_("概要（内部）"), blank=True)
+    stage = models.CharField(_("段階"), max_length=20, choices=Stage.choices, default=Stage.APPLIED)
+    start_date = models.DateField(_("開始日"))
+    end_date = models.DateField(_("終了日"), null=True, blank=True)
+    lead_organization = models.ForeignKey("regions.Organization", verbose_name=_("代表機関"),
+                                          on_delete=models.PROTECT, related_name="led_projects")
+    themes = models.ManyToManyField("visions.ResearchTheme", verbose_name=_("研究開発テーマ"),
+                                    related_name="projects", blank=True)
+    report_interval_months = models.PositiveSmallIntegerField(_("報告の間隔（月）"), default=6)
+    is_sample = models.BooleanField(_("サンプルデータ"), default=False)
+
+    class Meta:
+        verbose_name = _("プロジェクト")
+        verbose_name_plural = _("プロジェクト")
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.CheckConstraint(name="project_ends_after_start",
+                                   condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date"))),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExpectedKpi(models.Model):
+    """A KPI the project is expected to move, and how."""
+
+    project = models.ForeignKey(Project, verbose_name=_("プロジェクト"), on_delete=models.CASCADE,
+                                related_name="expected_kpis")
+    kpi = models.ForeignKey("visions.Kpi", verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="+")
+    contribution = models.TextField(_("期待される寄与"), blank=True)
+
+    class Meta:
+        verbose_name = _("期待されるKPIへの寄与")
+        verbose_name_plural = _("期待されるKPIへの寄与")
+        constraints = [models.UniqueConstraint(fields=["project", "kpi"], name="expected_kpi_once")]
+
+    def __str__(self) -> str:
+        return f"{self.project} → {self.kpi}"
+
+
+class Participant(TimeStampedModel):
+    class Role(models.TextChoices):
+        PI = "pi", _("研究代表者")
+        CO_RESEARCHER = "co_researcher", _("共同研究者")
+        COMPANY_LEAD = "company_lead", _("企業側責任者")
+        COORDINATOR = "coordinator", _("コーディネーター")
+        GOVERNMENT_CONTACT = "government_contact", _("自治体の担当者")
+
+    project = models.ForeignKey(Project, verbose_name=_("プロジェクト"), on_delete=models.CASCADE,
+                                related_name="participants")
+    organization = models.ForeignKey("regions.Organization", verbose_name=_("組織"), on_delete=models.PROTECT,
+                                     related_name="participations")
+    person = models.ForeignKey("regions.Person", verbose_name=_("人"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
+    in_region = models.BooleanField(_("地域内"), default=True)
+
+    class Meta:
+        verbose_name = _("参加者")
+        verbose_name_plural = _("参加者")
+        ordering = ["role", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person or self.organization} ({self.get_role_display()})"
+
+
+class Commitment(TimeStampedModel):
+    """What a partner promised for a fiscal year: cash, staff, equipment, data or a demonstration field."""
+
+    class Kind(models.TextChoices):
+        CASH = "cash", _("資金")
+        STAFF = "staff", _("人員（人月）")
+        EQUIPMENT = "equipment", _("設備")
+        DATA = "data", _("データ")
+        FIELD = "field", _("実証フィールド")
+
+    project = models.ForeignKey(Project, verbose_name=_("プロジェクト"), on_delete=models.CASCADE,
+                                related_name="commitments")
+    partner = models.ForeignKey("regions.Organization", verbose_name=_("提供する組織"), on_delete=models.PROTECT,
+                                related_name="commitments")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(_("約束した量"), max_digits=16, decimal_places=2,
+                                 help_text=_("資金は円、人員は人月、設備・データ・フィールドは件数。"))
+    indirect_cost_ratio = models.DecimalField(_("間接経費率（%）"), max_digits=5, decimal_places=2, null=True,
+                                              blank=True)
+    description = models.CharField(_("内容"), max_length=255, blank=True)
+    is_confidential = models.BooleanField(
+        _("金額を非公開"), default=False,
+        help_text=_("オンにすると、金額はこのプロジェクトの参加者と事務局だけに表示されます。"),
+    )
+
+    class Meta:
+        verbose_name = _("約束（コミットメント）")
+        verbose_name_plural = _("約束（コミットメント）")
+        ordering = ["fiscal_year", "partner_id", "kind"]
+        constraints = [models.CheckConstraint(name="commitment_amount_positive", condition=Q(amount__gt=0))]
+
+    def __str__(self) -> str:
+        return f"{self.partner} FY{self.fiscal_year} {self.get_kind_display()}"
+
+
+class Provision(TimeStampedModel):
+    """What was actually provided against a commitment, with its evidence."""
+
+    commitment = models.ForeignKey(Commitment, verbose_name=_("約束"), on_delete=models.CASCADE,
+                                   related_name="provisions")
+    amount = models.DecimalField(_("提供した量"), max_digits=16, decimal_places=2)
+    provided_on = models.DateField(_("提供日"))
+    evidence = models.TextField(_("証跡"), blank=True)
+
+    class Meta:
+        verbose_name = _("提供実績")
+        verbose_name_plural = _("提供実績")
+        ordering = ["provided_on", "id"]
+        constraints = [models.CheckConstraint(name="provision_amount_positive", condition=Q(amount__gt=0))]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.amount}"
+
+
+class Output(TimeStampedModel):
+    class Kind(models.TextChoices):
+        PAPER = "paper", _("論文")
+        PRESENTATION = "presentation", _("学会発表")
+        PATENT = "patent", _("特許")
+        PROTOTYPE = "prototype", _("試作品")
+        FIELD_TRIAL = "field_trial", _("実証実験")
+        PRODUCT = "product", _("製品")
+        SERVICE = "service", _("地域で使われるサービス")
+        STARTUP = "startup", _("起業")
+        POLICY_ADOPTION = "policy_adoption", _("政策への採用")
+
+    project = models.ForeignKey(Project, verbose_name=_("プロジェクト"), on_delete=models.CASCADE,
+                                related_name="outputs")
+    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("名称"), max_length=255)
+    date = models.DateField(_("日付"))
+    identifier = models.CharField(_("番号など"), max_length=100, blank=True,
+                                  help_text=_("特許の出願・登録番号、DOI など。"))
+    kpis = models.ManyToManyField("visions.Kpi", verbose_name=_("動かしたKPI"), related_name="+", blank=True)
+    is_confidential = models.BooleanField(_("非公開"), default=False)
+
+    class Meta:
+        verbose_name = _("成果")
+        verbose_name_plural = _("成果")
+        ordering = ["-date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Report(TimeStampedModel):
+    project = models.ForeignKey(Project, verbose_name=_("プロジェクト"), on_delete=models.CASCADE,
+                                related_name="reports")
+    period_end = models.DateField(_("対象期間の末日"))
+    submitted_on = models.DateField(_("提出日"))
+    progress = models.TextField(_("進捗（マイルストーンに対して）"))
+    problems = models.TextField(_("課題"), blank=True)
+    next_steps = models.TextField(_("次の取り組み"), blank=True)
+
+    class Meta:
+        verbose_name = _("定期報告")
+        verbose_name_plural = _("定期報告")
+        ordering = ["-period_end"]
+        constraints = [models.UniqueConstraint(fields=["project", "period_end"], name="report_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.period_end}"
+
+
+class Review(TimeStampedModel):
+    class Recommendation(models.TextChoices):
+        CONTINUE = "continue", _("継続")
+        ADJUST = "adjust", _("見直し")
+        PAUSE = "pause", _("一時停止")
+        STOP = "stop", _("中止")
+
+    project = models.ForeignKey(Project, verbose_name=_("プロジェクト"), on_delete=models.CASCADE,
+                                related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("評価者"), null=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    signals = models.JSONField(_("シグナル（評価時点）"), default=dict)
+    assessment = models.TextField(_("評価"))
+    recommendation = models.CharField(_("提言"), max_length=10, choices=Recommendation.choices)
+    decision = models.OneToOneField("venues.Decision", verbose_name=_("場の決定"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="review")
+
+    class Meta:
+        verbose_name = _("評価")
+        verbose_name_plural = _("評価")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.get_recommendation_display()}"
