@@ -311,32 +311,7 @@ class DecisionViewSet(VenueScopedViewSet):
     @action(detail=True, methods=["post"])
     def endorse(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         decision = self.get_object()
-        representatives = list(queries.representatives_of_user(request.user, decision.venue))
-        if not representatives:
-            raise PermissionDenied(_("賛同できるのは、この場の構成員代表だけです。"))
-        if decision.proposal is None:
-            raise ValidationError({"detail": _("この決定は賛同を求めていません。")})
-        data = EndorseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        chosen = data.validated_data.get("representative")
-        if chosen is not None:
-            matches = [r for r in representatives if r.pk == chosen]
-            if not matches:
-                raise ValidationError({"representative": [_("あなたが代表する構成員を指定してください。")]})
-            representative = matches[0]
-        elif len(representatives) == 1:
-            representative = representatives[0]
-        else:
-            raise ValidationError({"representative": [
-                _("複数の構成員を代表しているため、どの構成員として意思表示するか（representative）を指定してください。")
-            ]})
-        try:
-            services.endorsement_record(actor=request.user, proposal=decision.proposal, representative=representative,
-                                        stance=data.validated_data["stance"], reason=data.validated_data["reason"])
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(*error.args) from error
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        record_endorsement(request, decision.venue, decision.proposal, _("この決定は賛同を求めていません。"))
         return self._fresh(decision)
 
     @extend_schema(
@@ -418,3 +393,37 @@ class ActionItemViewSet(VenueScopedViewSet):
             _raise_as_drf(error)
         fresh = self.get_queryset().get(pk=action_item.pk)
         return Response(ActionItemDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+def record_endorsement(request: Request, venue: Any, proposal: Any, not_proposed: str) -> None:
+    """Record the caller's endorsement of a proposal (a decision draft or a vision version) of ``venue``.
+
+    The caller must represent a member of the venue; with several memberships, ``representative`` names the
+    one they speak for. Errors become 400/403 with the services' messages.
+    """
+    representatives = list(queries.representatives_of_user(request.user, venue))
+    if not representatives:
+        raise PermissionDenied(_("賛同できるのは、この場の構成員代表だけです。"))
+    if proposal is None:
+        raise ValidationError({"detail": not_proposed})
+    data = EndorseSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    chosen = data.validated_data.get("representative")
+    if chosen is not None:
+        matches = [r for r in representatives if r.pk == chosen]
+        if not matches:
+            raise ValidationError({"representative": [_("あなたが代表する構成員を指定してください。")]})
+        representative = matches[0]
+    elif len(representatives) == 1:
+        representative = representatives[0]
+    else:
+        raise ValidationError({"representative": [
+            _("複数の構成員を代表しているため、どの構成員として意思表示するか（representative）を指定してください。")
+        ]})
+    try:
+        services.endorsement_record(actor=request.user, proposal=proposal, representative=representative,
+                                    stance=data.validated_data["stance"], reason=data.validated_data["reason"])
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(*error.args) from error
+    except DjangoValidationError as error:
+        _raise_as_drf(error)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -32,10 +31,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kyoso.common.access import VENUE_PARTICIPANT, policy
-from kyoso.venues import queries as venue_queries
-from kyoso.venues import services as venue_services
 from kyoso.venues.api.serializers import EndorseSerializer
-from kyoso.venues.api.views import VenueScopedViewSet, member_venues
+from kyoso.venues.api.views import VenueScopedViewSet, member_venues, record_endorsement
 from kyoso.venues.models import Endorsement, Venue
 
 from .. import exports, queries, services
@@ -334,32 +331,5 @@ class VisionVersionViewSet(VisionScopedViewSet):
     @action(detail=True, methods=["post"])
     def endorse(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         version = self.get_object()
-        venue = version.vision.venue
-        representatives = list(venue_queries.representatives_of_user(request.user, venue))
-        if not representatives:
-            raise PermissionDenied(_("賛同できるのは、この場の構成員代表だけです。"))
-        if version.proposal is None:
-            raise ValidationError({"detail": _("この版は賛同を求めていません。")})
-        data = EndorseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        chosen = data.validated_data.get("representative")
-        if chosen is not None:
-            matches = [r for r in representatives if r.pk == chosen]
-            if not matches:
-                raise ValidationError({"representative": [_("あなたが代表する構成員を指定してください。")]})
-            representative = matches[0]
-        elif len(representatives) == 1:
-            representative = representatives[0]
-        else:
-            raise ValidationError({"representative": [
-                _("複数の構成員を代表しているため、どの構成員として意思表示するか（representative）を指定してください。")
-            ]})
-        try:
-            venue_services.endorsement_record(actor=request.user, proposal=version.proposal,
-                                              representative=representative, stance=data.validated_data["stance"],
-                                              reason=data.validated_data["reason"])
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(*error.args) from error
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        record_endorsement(request, version.vision.venue, version.proposal, _("この版は賛同を求めていません。"))
         return self._fresh(version)
