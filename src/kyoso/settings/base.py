@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "kyoso.venues",
     "kyoso.visions",
     "kyoso.portfolio",
+    "kyoso.matching",
     "kyoso.sample",
     "kyoso.api",
     "django.contrib.admin",

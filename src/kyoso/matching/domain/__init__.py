@@ -1,0 +1,1 @@
+"""Seeds–needs matching: pure-Python ranking (no Django imports)."""
