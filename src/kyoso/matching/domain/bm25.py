@@ -1,0 +1,211 @@
+"""Lexical retrieval: Okapi BM25 over the terms of :mod:`kyoso.matching.domain.text`, with incremental updates.
+
+Why not ``bm25s``: it scores fast but has no incremental update, and rebuilding it for every changed
+researcher takes seconds at 100k profiles. This is the same formula (Lucene's variant) on a tiny
+numpy inverted index that accepts updates:
+
+* Each researcher is one *row*: the bag of terms of its keywords, record titles and abstracts.
+* A **main segment** holds postings (row, term frequency) per term in compressed-sparse-column arrays.
+* A **delta segment** holds the rows added since the main segment was built; it is re-built (cheaply, it
+  is small) after each upsert and merged into the main segment when it grows past ``DELTA_MAX_ROWS``
+  or when the index is saved.
+* A replaced or removed researcher's old row is marked dead: it scores zero and its terms leave the
+  document frequencies at once, so scores equal a rebuilt index's.
+
+score(row, query) = Σ_t idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)),
+idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5)), with k1 = 1.2, b = 0.75.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+K1 = 1.2
+B = 0.75
+DELTA_MAX_ROWS = 5000
+
+
+class _Segment:
+    """Postings of a set of rows, grouped by term id (CSC layout)."""
+
+    __slots__ = ("ptr", "rows", "tfs")
+
+    def __init__(self, n_terms: int, row_terms: list[np.ndarray], row_tfs: list[np.ndarray], row_ids: np.ndarray):
+        if len(row_ids):
+            lengths = np.fromiter((len(row_terms[r]) for r in row_ids), dtype=np.int64, count=len(row_ids))
+            all_terms = np.concatenate([row_terms[r] for r in row_ids]) if lengths.sum() else np.zeros(0, np.int32)
+            all_tfs = np.concatenate([row_tfs[r] for r in row_ids]) if lengths.sum() else np.zeros(0, np.float32)
+            all_rows = np.repeat(row_ids.astype(np.int32), lengths)
+        else:
+            all_terms = np.zeros(0, np.int32)
+            all_tfs = np.zeros(0, np.float32)
+            all_rows = np.zeros(0, np.int32)
+        order = np.argsort(all_terms, kind="stable")
+        self.rows = all_rows[order]
+        self.tfs = all_tfs[order]
+        counts = np.bincount(all_terms, minlength=n_terms)
+        self.ptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.ptr[1:])
+
+    def postings(self, term_id: int) -> tuple[np.ndarray, np.ndarray]:
+        if term_id + 1 >= len(self.ptr):
+            return self.rows[:0], self.tfs[:0]
+        a, b = self.ptr[term_id], self.ptr[term_id + 1]
+        return self.rows[a:b], self.tfs[a:b]
+
+
+class BM25Index:
+    """BM25 over rows of terms; rows are appended, replaced rows are tombstoned."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.df = np.zeros(0, dtype=np.int64)
+        self.row_terms: list[np.ndarray] = []  # unique term ids per row
+        self.row_tfs: list[np.ndarray] = []  # their frequencies
+        self.doc_len = np.zeros(0, dtype=np.float32)
+        self.alive = np.zeros(0, dtype=bool)
+        self._n_alive = 0
+        self._len_sum = 0.0
+        self._main = _Segment(0, [], [], np.zeros(0, np.int64))
+        self._main_rows = 0  # rows [0, _main_rows) are in the main segment
+        self._delta: _Segment | None = None
+
+    # ---------- building ----------
+    def _term_ids(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        counts = Counter(terms)
+        ids = np.empty(len(counts), dtype=np.int32)
+        tfs = np.empty(len(counts), dtype=np.float32)
+        for i, (t, c) in enumerate(counts.items()):
+            tid = self.vocab.get(t)
+            if tid is None:
+                tid = self.vocab[t] = len(self.vocab)
+            ids[i] = tid
+            tfs[i] = c
+        return ids, tfs
+
+    def _grow(self, n_rows: int) -> None:
+        if len(self.df) < len(self.vocab):
+            self.df = np.concatenate([self.df, np.zeros(max(len(self.vocab) - len(self.df), 1024), np.int64)])
+        if len(self.alive) < n_rows:
+            extra = max(n_rows - len(self.alive), len(self.alive) // 2, 1024)
+            self.alive = np.concatenate([self.alive, np.zeros(extra, bool)])
+            self.doc_len = np.concatenate([self.doc_len, np.zeros(extra, np.float32)])
+
+    def add_many(self, docs: Sequence[Sequence[str]]) -> None:
+        """Append rows in bulk and rebuild the main segment once (used by a full build)."""
+        for terms in docs:
+            self._append(terms)
+        self.compact()
+
+    def _append(self, terms: Sequence[str]) -> int:
+        ids, tfs = self._term_ids(terms)
+        row = len(self.row_terms)
+        self.row_terms.append(ids)
+        self.row_tfs.append(tfs)
+        self._grow(row + 1)
+        np.add.at(self.df, ids, 1)
+        self.alive[row] = True
+        self.doc_len[row] = len(terms)
+        self._n_alive += 1
+        self._len_sum += len(terms)
+        return row
+
+    def append(self, terms: Sequence[str]) -> int:
+        """Add one row (an upsert); it is searchable at once through the delta segment."""
+        row = self._append(terms)
+        if row - self._main_rows + 1 > DELTA_MAX_ROWS:
+            self.compact()
+        else:
+            self._delta = _Segment(len(self.vocab), self.row_terms, self.row_tfs,
+                                   np.arange(self._main_rows, row + 1))
+        return row
+
+    def kill(self, row: int) -> None:
+        """Mark a row dead (its researcher was removed or replaced)."""
+        if not self.alive[row]:
+            return
+        self.alive[row] = False
+        np.subtract.at(self.df, self.row_terms[row], 1)
+        self._n_alive -= 1
+        self._len_sum -= float(self.doc_len[row])
+
+    def compact(self) -> None:
+        """Merge the delta segment into the main segment."""
+        n = len(self.row_terms)
+        self._main = _Segment(len(self.vocab), self.row_terms, self.row_tfs, np.arange(n))
+        self._main_rows = n
+        self._delta = None
+
+    # ---------- scoring ----------
+    def query_ids(self, terms: Sequence[str]) -> list[int]:
+        """Known term ids of a query (unique, in order)."""
+        seen: dict[int, None] = {}
+        for t in terms:
+            tid = self.vocab.get(t)
+            if tid is not None:
+                seen.setdefault(tid)
+        return list(seen)
+
+    def idf(self, term_ids: Sequence[int]) -> np.ndarray:
+        n = max(self._n_alive, 1)
+        df = self.df[np.asarray(term_ids, dtype=np.int64)].astype(np.float64)
+        return np.log1p((n - df + 0.5) / (df + 0.5))
+
+    def scores(self, terms: Sequence[str]) -> np.ndarray:
+        """BM25 score of every row (dead rows score 0), float32 array of length n_rows."""
+        n_rows = len(self.row_terms)
+        out = np.zeros(n_rows, dtype=np.float32)
+        ids = self.query_ids(terms)
+        if not ids or not self._n_alive:
+            return out
+        avg = self._len_sum / self._n_alive
+        for tid, idf in zip(ids, self.idf(ids), strict=True):
+            for seg in (self._main, self._delta):
+                if seg is None:
+                    continue
+                rows, tf = seg.postings(tid)
+                if not len(rows):
+                    continue
+                norm = K1 * (1.0 - B + B * self.doc_len[rows] / avg)
+                out[rows] += (idf * tf * (K1 + 1.0) / (tf + norm)).astype(np.float32)
+        out[~self.alive[:n_rows]] = 0.0
+        return out
+
+    def max_score(self, terms: Sequence[str]) -> float:
+        """An upper bound of a row's score for this query (every term present, tf → ∞): Σ idf·(k1+1)."""
+        ids = self.query_ids(terms)
+        return float(self.idf(ids).sum() * (K1 + 1.0)) if ids else 0.0
+
+    # ---------- persistence ----------
+    def state(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Arrays that rebuild the index restricted to ``rows`` (renumbered 0..len(rows)-1)."""
+        lengths = np.fromiter((len(self.row_terms[r]) for r in rows), dtype=np.int64, count=len(rows))
+        terms = np.concatenate([self.row_terms[r] for r in rows]) if len(rows) else np.zeros(0, np.int32)
+        tfs = np.concatenate([self.row_tfs[r] for r in rows]) if len(rows) else np.zeros(0, np.float32)
+        vocab = np.array(sorted(self.vocab, key=self.vocab.__getitem__), dtype=object)
+        return {"lengths": lengths, "terms": terms, "tfs": tfs, "doc_len": self.doc_len[rows],
+                "vocab": np.array([str(v) for v in vocab], dtype=str)}
+
+    @classmethod
+    def from_state(cls, st: dict[str, np.ndarray], alive: np.ndarray | None = None) -> BM25Index:
+        self = cls()
+        self.vocab = {str(t): i for i, t in enumerate(st["vocab"].tolist())}
+        bounds = np.zeros(len(st["lengths"]) + 1, dtype=np.int64)
+        np.cumsum(st["lengths"], out=bounds[1:])
+        terms, tfs = st["terms"].astype(np.int32), st["tfs"].astype(np.float32)
+        self.row_terms = [terms[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
+        self.row_tfs = [tfs[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
+        n = len(self.row_terms)
+        self._grow(n)
+        alive = np.ones(n, dtype=bool) if alive is None else alive.astype(bool)
+        self.alive[:n] = alive
+        self.doc_len[:n] = st["doc_len"]
+        live_terms = np.concatenate([self.row_terms[r] for r in np.flatnonzero(alive)]) if alive.any() else terms[:0]
+        self.df = np.bincount(live_terms, minlength=len(self.vocab)).astype(np.int64)
+        self._n_alive = int(alive.sum())
+        self._len_sum = float(st["doc_len"][alive].sum())
+        self.compact()
+        return self
