@@ -83,7 +83,24 @@ EXPECTED = {
     "venues:action_list": "venue_participant",
     "venues:action_detail": "venue_participant",
     "portfolio:portfolio": "venue_participant",
+    "portfolio:matrix": "venue_participant",
+    "portfolio:chart": "venue_participant",
+    "portfolio:settings": "secretariat",
+    "portfolio:project_create": "secretariat",
     "portfolio:project_detail": "venue_participant",
+    "portfolio:project_update": "secretariat",
+    "portfolio:participant_add": "secretariat",
+    "portfolio:commitment_add": "venue_participant",
+    "portfolio:provision_add": "venue_participant",
+    "portfolio:output_add": "venue_participant",
+    "portfolio:report_add": "venue_participant",
+    "portfolio:milestone_add": "venue_participant",
+    "portfolio:milestone_done": "venue_participant",
+    "portfolio:review_add": "secretariat",
+    "portfolio:portfolio_export_xlsx": "venue_participant",
+    "portfolio:portfolio_export_pdf": "venue_participant",
+    "portfolio:project_export_xlsx": "venue_participant",
+    "portfolio:project_export_pdf": "venue_participant",
     "visions:vision_list": "venue_participant",
     "visions:vision_create": "secretariat",
     "visions:vision_detail": "venue_participant",
@@ -143,6 +160,17 @@ EXPECTED = {
     "api:vision-version-detail": "venue_participant",
     "api:vision-version-propose": "venue_participant",
     "api:vision-version-endorse": "venue_participant",
+    "api:project-list": "venue_participant",
+    "api:project-detail": "venue_participant",
+    "api:commitment-list": "venue_participant",
+    "api:commitment-detail": "venue_participant",
+    "api:commitment-provision": "venue_participant",
+    "api:output-list": "venue_participant",
+    "api:output-detail": "venue_participant",
+    "api:report-list": "venue_participant",
+    "api:report-detail": "venue_participant",
+    "api:review-list": "venue_participant",
+    "api:review-detail": "venue_participant",
     "api-token": "public",
     "api-schema": "public",
     "api-docs": "public",
@@ -202,7 +230,8 @@ def sample_kwargs(name: str, route: str, objects: dict) -> dict:
         kwargs.update(uidb64="MQ", token="set-password")
     if "(?P<format>" in route:
         kwargs["format"] = "json"
-    for name_, key in (("kpi", "kpi"), ("batch", "batch"), ("number", "version"), ("milestone", "milestone")):
+    for name_, key in (("kpi", "kpi"), ("batch", "batch"), ("number", "version"), ("milestone", "milestone"),
+                       ("commitment", "commitment"), ("item", "project_milestone")):
         if f"<int:{name_}>" in route:
             kwargs[name_] = objects[key].number if key == "version" else objects[key].pk
     return kwargs
@@ -213,12 +242,14 @@ PK_OBJECTS = {
     "documents": "document", "decisions": "decision", "actions": "action", "action-items": "action",
     "memberships": "membership", "visions": "vision", "portfolio": "project", "kpis": "kpi", "imports": "batch",
     "vision-versions": "version",
+    "projects": "project", "commitments": "commitment", "outputs": "output", "reports": "report", "reviews": "review",
 }
 
 # Object-level rules inside the venue, by hand: who gets past the view's own check (others: 403).
 # The sample meeting has draft minutes that its attendees (the representatives) may correct; the
 # sample decision was endorsed through a proposal; the sample action belongs to the URA.
 REPRESENTATIVES = {"secretariat", "ura", "company", "bank"}
+PROJECT_RECORDERS = {"secretariat", "researcher", "company", "admin"}
 OBJECT_LEVEL = {
     ("venues:minutes_edit", "get"): REPRESENTATIVES | {"admin"},
     ("venues:minutes_edit", "post"): REPRESENTATIVES | {"admin"},
@@ -239,6 +270,13 @@ OBJECT_LEVEL = {
     ("api:import-apply", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
     ("api:vision-version-propose", "post"): {"secretariat", "admin"},
     ("api:vision-version-endorse", "post"): REPRESENTATIVES,
+    # Records of a project: its participants (the sample project's: researcher, company, and the city's
+    # contact who is the secretariat) and the secretariat; observers and other members only read.
+    **{(f"portfolio:{name}", method): PROJECT_RECORDERS
+       for name in ("commitment_add", "provision_add", "output_add", "report_add", "milestone_add")
+       for method in ("get", "post")},
+    ("portfolio:milestone_done", "post"): PROJECT_RECORDERS,
+    ("api:commitment-provision", "post"): PROJECT_RECORDERS,
 }
 
 
@@ -257,10 +295,16 @@ def venue_objects():
     vision = Vision.objects.get(venue__slug="hamamatsu-sample")
     batch = vision_services.import_upload(actor=None, vision=vision, filename="o.csv",
                                           content=b"kpi,date,value\njoint-research,2026-03-31,40\n")
-    from kyoso.portfolio.models import Project
+    from kyoso.portfolio.models import Project, Review
 
+    project = Project.objects.get(venue__slug="hamamatsu-sample", title__startswith="浜名湖の水質センサー網")
     return {
-        "project": Project.objects.filter(venue__slug="hamamatsu-sample").first(),
+        "project": project,
+        "commitment": project.commitments.first(),
+        "output": project.outputs.filter(is_confidential=False).first(),
+        "report": project.reports.first(),
+        "review": Review.objects.filter(project__venue__slug="hamamatsu-sample").first(),
+        "project_milestone": project.milestones.first(),
         "vision": vision,
         "kpi": vision.kpis.get(code="joint-research"),
         "batch": batch,

@@ -14,6 +14,12 @@ from kyoso.common.models import TimeStampedModel
 
 
 class Project(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("実施中")
+        PAUSED = "paused", _("一時停止中")
+        STOPPED = "stopped", _("中止")
+        COMPLETED = "completed", _("終了")
+
     class Stage(models.TextChoices):
         BASIC = "basic_research", _("基礎研究")
         APPLIED = "applied_research", _("応用研究")
@@ -27,6 +33,7 @@ class Project(TimeStampedModel):
     summary_public = models.TextField(_("概要（公開）"), blank=True)
     summary_internal = models.TextField(_("概要（内部）"), blank=True)
     stage = models.CharField(_("段階"), max_length=20, choices=Stage.choices, default=Stage.APPLIED)
+    status = models.CharField(_("状況"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     start_date = models.DateField(_("開始日"))
     end_date = models.DateField(_("終了日"), null=True, blank=True)
     lead_organization = models.ForeignKey("regions.Organization", verbose_name=_("代表機関"),
@@ -47,6 +54,11 @@ class Project(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("portfolio:project_detail", args=[self.venue.slug, self.pk])
 
 
 class ExpectedKpi(models.Model):
@@ -211,6 +223,10 @@ class Review(TimeStampedModel):
     signals = models.JSONField(_("シグナル（評価時点）"), default=dict)
     assessment = models.TextField(_("評価"))
     recommendation = models.CharField(_("提言"), max_length=10, choices=Recommendation.choices)
+    proposed_stage = models.CharField(_("変更後の段階"), max_length=20, choices=Project.Stage.choices, blank=True,
+                                      help_text=_("見直しで段階を変える場合に選びます。"))
+    proposed_end_date = models.DateField(_("変更後の終了日"), null=True, blank=True,
+                                         help_text=_("見直しで期間を延長・短縮する場合に入力します。"))
     decision = models.OneToOneField("venues.Decision", verbose_name=_("場の決定"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="review")
 
@@ -221,3 +237,65 @@ class Review(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project} — {self.get_recommendation_display()}"
+
+
+class Milestone(TimeStampedModel):
+    """A milestone of the project; partner-facing ones (a field trial with the city, a prototype for the
+    company) feed rule B of the researcher-convenience signal."""
+
+    project = models.ForeignKey(Project, verbose_name=_("プロジェクト"), on_delete=models.CASCADE,
+                                related_name="milestones")
+    title = models.CharField(_("マイルストーン"), max_length=200)
+    due_date = models.DateField(_("期限"))
+    partner_facing = models.BooleanField(
+        _("連携先に関わる"), default=False,
+        help_text=_("自治体との実証、企業向けの試作品など、連携先が待っているマイルストーンです。"))
+    done_on = models.DateField(_("達成日"), null=True, blank=True)
+    evidence = models.TextField(_("証跡"), blank=True)
+
+    class Meta:
+        verbose_name = _("マイルストーン")
+        verbose_name_plural = _("マイルストーン")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectChange(TimeStampedModel):
+    """A change applied to a project because a venue decision (usually from a review) was finalised:
+    the chain review → decision → change that the project's history shows."""
+
+    project = models.ForeignKey(Project, verbose_name=_("プロジェクト"), on_delete=models.CASCADE,
+                                related_name="changes")
+    review = models.OneToOneField(Review, verbose_name=_("評価"), null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="change")
+    decision = models.ForeignKey("venues.Decision", verbose_name=_("場の決定"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="project_changes")
+    before = models.JSONField(_("変更前"), default=dict)
+    after = models.JSONField(_("変更後"), default=dict)
+
+    class Meta:
+        verbose_name = _("プロジェクトの変更")
+        verbose_name_plural = _("プロジェクトの変更")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.after}"
+
+
+class PortfolioSettings(models.Model):
+    """A venue's own thresholds for the review signals (overrides of ``domain.signals.Thresholds``) and the
+    reporting schedule it sets for new projects."""
+
+    venue = models.OneToOneField("venues.Venue", verbose_name=_("地域共創の場"), on_delete=models.CASCADE,
+                                 related_name="portfolio_settings")
+    thresholds = models.JSONField(_("シグナルの閾値"), default=dict, blank=True)
+    report_interval_months = models.PositiveSmallIntegerField(_("定期報告の間隔（月）"), default=6)
+
+    class Meta:
+        verbose_name = _("ポートフォリオの設定")
+        verbose_name_plural = _("ポートフォリオの設定")
+
+    def __str__(self) -> str:
+        return str(self.venue)

@@ -16,6 +16,7 @@ from kyoso.visions.queries import kpi_histories, kpi_state
 from .domain.signals import (
     CommitmentFact,
     KpiFact,
+    MilestoneFact,
     OutputFact,
     ProjectFacts,
     ProjectReview,
@@ -23,7 +24,7 @@ from .domain.signals import (
     Thresholds,
     evaluate_portfolio,
 )
-from .models import Commitment, ExpectedKpi, Output, Project, Report
+from .models import Commitment, ExpectedKpi, Milestone, Output, PortfolioSettings, Project, Report
 
 
 def projects_of(venue: Any) -> QuerySet[Project]:
@@ -68,6 +69,11 @@ def project_facts(projects: list[Project], today: dt.date) -> list[ProjectFacts]
     for project_id, period_end, submitted_on in Report.objects.filter(
             project_id__in=ids).values_list("project_id", "period_end", "submitted_on"):
         reports[project_id].append(ReportFact(period_end, submitted_on))
+    milestones: dict[int, list[MilestoneFact]] = defaultdict(list)
+    for project_id, title, due, done_on, partner_facing in Milestone.objects.filter(project_id__in=ids).values_list(
+            "project_id", "title", "due_date", "done_on", "partner_facing"):
+        milestones[project_id].append(MilestoneFact(title, due, done_on is not None and done_on <= today,
+                                                    partner_facing))
     agreed_visions = VisionVersion.objects.filter(status=VisionVersion.Status.AGREED).values("vision_id")
     themes_agreed = dict(
         Project.objects.filter(pk__in=ids).annotate(
@@ -79,10 +85,19 @@ def project_facts(projects: list[Project], today: dt.date) -> list[ProjectFacts]
             themes_agreed=themes_agreed.get(p.pk, 0),
             commitments=tuple(by_project_commitments.get(p.pk, ())), outputs=tuple(outputs.get(p.pk, ())),
             expected_kpis=tuple(expected_by_project.get(p.pk, ())), reports=tuple(reports.get(p.pk, ())),
-            report_interval_months=p.report_interval_months,
+            report_interval_months=p.report_interval_months, milestones=tuple(milestones.get(p.pk, ())),
         )
         for p in projects
     ]
+
+
+def thresholds_of(venue: Any) -> Thresholds:
+    """The venue's thresholds: the defaults with the venue's overrides (``PortfolioSettings``)."""
+    overrides = (PortfolioSettings.objects.filter(venue_id=venue.pk).values_list("thresholds", flat=True).first()
+                 or {})
+    known = set(Thresholds.__dataclass_fields__)
+    values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in overrides.items() if k in known}
+    return Thresholds(**values)
 
 
 def evaluate_projects(projects: list[Project], today: dt.date,
@@ -91,7 +106,30 @@ def evaluate_projects(projects: list[Project], today: dt.date,
 
 
 def portfolio_reviews(venue: Any, today: dt.date, thresholds: Thresholds | None = None) -> list[ProjectReview]:
-    return evaluate_projects(list(projects_of(venue)), today, thresholds)
+    return evaluate_projects(list(projects_of(venue)), today, thresholds or thresholds_of(venue))
 
 
 
+
+
+def expected_pairs(project_ids: list[int]) -> set[tuple[int, int]]:
+    return set(ExpectedKpi.objects.filter(project_id__in=project_ids).values_list("project_id", "kpi_id"))
+
+
+def linked_output_counts(project_ids: list[int], visible_confidential: set[int] | None) -> dict[tuple[int, int], int]:
+    """Outputs linked to each (project, KPI). Confidential outputs count only in the projects whose
+    confidential records the reader may see (``visible_confidential``; None = all, for the secretariat)."""
+    rows = (Output.kpis.through.objects.filter(output__project_id__in=project_ids)
+            .values_list("output__project_id", "kpi_id", "output__is_confidential").annotate(n=Count("id")))
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for project_id, kpi_id, confidential, n in rows:
+        if confidential and visible_confidential is not None and project_id not in visible_confidential:
+            continue
+        counts[(project_id, kpi_id)] += n
+    return dict(counts)
+
+
+def kpis_with_status(kpi_ids: set[int], today: dt.date) -> list[dict[str, Any]]:
+    statuses = kpi_statuses(kpi_ids, today)
+    kpis = Kpi.objects.filter(pk__in=kpi_ids).order_by("vision_id", "code").values("id", "code", "name", "vision_id")
+    return [{**k, "status": statuses[k["id"]][1]} for k in kpis]

@@ -12,16 +12,29 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kyoso.common import audit
 from kyoso.venues import services as venue_services
 from kyoso.venues.domain.membership import is_in_region
 
 from .domain.signals import evaluate
-from .models import Commitment, ExpectedKpi, Output, Participant, Project, Provision, Report, Review
-from .queries import project_facts
+from .models import (
+    Commitment,
+    ExpectedKpi,
+    Milestone,
+    Output,
+    Participant,
+    PortfolioSettings,
+    Project,
+    ProjectChange,
+    Provision,
+    Report,
+    Review,
+)
+from .queries import project_facts, thresholds_of
 
 
 def _save(instance: Any, actor: Any) -> Any:
@@ -97,21 +110,167 @@ def report_submit(*, actor: Any, project: Project, period_end: dt.date, progress
 
 @transaction.atomic
 def review_create(*, actor: Any, project: Project, assessment: str, recommendation: str,
+                  proposed_stage: str = "", proposed_end_date: dt.date | None = None,
                   today: dt.date | None = None) -> Review:
-    """Record a review with the signals as they stand, and put its recommendation to the venue as a draft."""
+    """Record a review with the signals as they stand, and put its recommendation to the venue as a draft.
+
+    The change it recommends (status from the recommendation, and for "adjust" optionally a new stage or
+    end date) is applied only when the venue finalises the decision (``review_apply``)."""
     today = today or timezone.localdate()
     (facts,) = project_facts([project], today)
-    review = evaluate(facts, today)
+    review = evaluate(facts, today, thresholds_of(project.venue))
     record = Review(project=project, reviewer=actor if getattr(actor, "is_authenticated", False) else None,
-                    signals=review.to_dict(), assessment=assessment, recommendation=recommendation)
+                    signals=review.to_dict(), assessment=assessment, recommendation=recommendation,
+                    proposed_stage=proposed_stage or "", proposed_end_date=proposed_end_date)
     record.full_clean()
+    if proposed_end_date is not None and proposed_end_date < project.start_date:
+        raise ValidationError({"proposed_end_date": _("終了日は開始日より後にしてください。")})
     label = Review.Recommendation(recommendation).label
     record.decision = venue_services.decision_create(
         actor=actor, venue=project.venue,
         title=_("「%(project)s」の評価にもとづく提言：%(recommendation)s") % {"project": project.title,
                                                                       "recommendation": label},
-        text=assessment, applies_to=_("プロジェクト「%(project)s」") % {"project": project.title},
+        text=_review_decision_text(record, project),
+        applies_to=_("プロジェクト「%(project)s」") % {"project": project.title},
     )
     record.save()
     audit.record(actor=actor, action="create", instance=record, after=audit.snapshot(record))
+    return record
+
+
+def _review_decision_text(review: Review, project: Project) -> str:
+    lines = [review.assessment.strip(), ""]
+    for key, value in _proposed_change(review, project).items():
+        lines.append(_("変更：%(field)s → %(value)s") % {"field": CHANGE_LABELS[key],
+                                                       "value": change_value_label(key, value)})
+    return "\n".join(lines).strip()
+
+
+def change_value_label(field: str, value: str | None) -> str:
+    """A stored change value (code or ISO date) as the user reads it."""
+    if value is None:
+        return "—"
+    if field == "status":
+        return str(Project.Status(value).label)
+    if field == "stage":
+        return str(Project.Stage(value).label)
+    return formats.date_format(dt.date.fromisoformat(value))
+
+
+STATUS_OF_RECOMMENDATION = {
+    Review.Recommendation.CONTINUE: Project.Status.ACTIVE,
+    Review.Recommendation.ADJUST: Project.Status.ACTIVE,
+    Review.Recommendation.PAUSE: Project.Status.PAUSED,
+    Review.Recommendation.STOP: Project.Status.STOPPED,
+}
+CHANGE_LABELS = {"status": gettext_lazy("状況"), "stage": gettext_lazy("段階"), "end_date": gettext_lazy("終了日")}
+
+
+def _proposed_change(review: Review, project: Project) -> dict[str, str]:
+    """The fields the review would change, as {field: new value} (values as stored: codes, ISO dates)."""
+    change: dict[str, str] = {}
+    status = STATUS_OF_RECOMMENDATION[Review.Recommendation(review.recommendation)]
+    if status != project.status:
+        change["status"] = str(status)
+    if review.recommendation == Review.Recommendation.ADJUST:
+        if review.proposed_stage and review.proposed_stage != project.stage:
+            change["stage"] = review.proposed_stage
+        if review.proposed_end_date and review.proposed_end_date != project.end_date:
+            change["end_date"] = review.proposed_end_date.isoformat()
+    return change
+
+
+@transaction.atomic
+def review_apply(*, actor: Any, review: Review, decision: Any) -> ProjectChange:
+    """Apply what a finalised decision on a review recommends, and record the change (even "no change",
+    so the history shows review → decision → change for every review the venue decided)."""
+    if hasattr(review, "change"):
+        return review.change
+    project = Project.objects.select_for_update().get(pk=review.project_id)
+    change = _proposed_change(review, project)
+    before = {"status": project.status, "stage": project.stage,
+              "end_date": project.end_date.isoformat() if project.end_date else None}
+    before = {k: v for k, v in before.items() if k in change}
+    if "status" in change:
+        project.status = change["status"]
+    if "stage" in change:
+        project.stage = change["stage"]
+    if "end_date" in change:
+        project.end_date = dt.date.fromisoformat(change["end_date"])
+    if change:
+        project.full_clean()
+        project.save()
+    record = ProjectChange.objects.create(project=project, review=review, decision=decision, before=before,
+                                          after=change)
+    audit.record(actor=actor, action="update", instance=project, before=before, after=change)
+    return record
+
+
+@transaction.atomic
+def project_update(*, actor: Any, project: Project, themes: Any = None, expected_kpis: Any = None,
+                   **changes: Any) -> Project:
+    before = audit.snapshot(project)
+    for field, value in changes.items():
+        setattr(project, field, value)
+    project.full_clean()
+    project.save()
+    if themes is not None:
+        themes = list(themes)
+        if any(t.issue.vision.venue_id != project.venue_id for t in themes):
+            raise ValidationError({"themes": _("この場のビジョンの研究開発テーマを選んでください。")})
+        project.themes.set(themes)
+    if expected_kpis is not None:
+        wanted = {kpi.pk: (kpi, contribution) for kpi, contribution in expected_kpis}
+        if any(kpi.vision.venue_id != project.venue_id for kpi, _c in wanted.values()):
+            raise ValidationError({"expected_kpis": _("この場のビジョンのKPIを選んでください。")})
+        project.expected_kpis.exclude(kpi_id__in=wanted).delete()
+        existing = {e.kpi_id: e for e in project.expected_kpis.all()}
+        for kpi_id, (kpi, contribution) in wanted.items():
+            if kpi_id in existing:
+                if existing[kpi_id].contribution != contribution:
+                    existing[kpi_id].contribution = contribution
+                    existing[kpi_id].save(update_fields=["contribution"])
+            else:
+                ExpectedKpi.objects.create(project=project, kpi=kpi, contribution=contribution)
+    audit.record(actor=actor, action="update", instance=project, before=before, after=audit.snapshot(project))
+    return project
+
+
+@transaction.atomic
+def milestone_add(*, actor: Any, project: Project, title: str, due_date: dt.date, partner_facing: bool = False,
+                  done_on: dt.date | None = None, evidence: str = "") -> Milestone:
+    return _save(Milestone(project=project, title=title, due_date=due_date, partner_facing=partner_facing,
+                           done_on=done_on, evidence=evidence), actor)
+
+
+@transaction.atomic
+def milestone_complete(*, actor: Any, milestone: Milestone, done_on: dt.date, evidence: str = "") -> Milestone:
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("未来の日付では達成を記録できません。")})
+    before = audit.snapshot(milestone)
+    milestone.done_on = done_on
+    if evidence:
+        milestone.evidence = evidence
+    milestone.full_clean()
+    milestone.save()
+    audit.record(actor=actor, action="update", instance=milestone, before=before, after=audit.snapshot(milestone))
+    return milestone
+
+
+@transaction.atomic
+def settings_update(*, actor: Any, venue: Any, thresholds: dict[str, Any], report_interval_months: int
+                    ) -> PortfolioSettings:
+    """Store a venue's thresholds; they are checked by ``Thresholds`` itself, so nothing invalid is saved."""
+    from .domain.signals import Thresholds
+
+    try:
+        Thresholds(**thresholds)
+    except (TypeError, ValueError) as error:
+        raise ValidationError(_("閾値が正しくありません：%(error)s") % {"error": error}) from error
+    record, _created = PortfolioSettings.objects.get_or_create(venue=venue)
+    before = audit.snapshot(record)
+    record.thresholds = thresholds
+    record.report_interval_months = report_interval_months
+    record.save()
+    audit.record(actor=actor, action="update", instance=record, before=before, after=audit.snapshot(record))
     return record

@@ -1,40 +1,69 @@
-"""Portfolio pages of a venue (members only): every project with its review signals, and a project with
-what each partner committed and provided. Confidential cash amounts are shown only to the project's
-participants and the venue's secretariat."""
+"""Portfolio pages of a venue (members only): every project with its review signals, the projects × KPIs matrix,
+resources provided against progress, and a project's own page with its ledger, milestones, outputs, reports,
+reviews and the history review → decision → change.
+
+Confidential cash amounts and outputs are shown only to the project's participants and the venue's
+secretariat. Writes: the secretariat shapes projects and writes reviews; the project's participants (and the
+secretariat) record commitments, provision, outputs, reports and milestones; observers only read.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kyoso.common.access import VENUE_PARTICIPANT, access
+from kyoso.common.access import SECRETARIAT, VENUE_PARTICIPANT, access
+from kyoso.common.domain.text import query_terms
 from kyoso.venues.models import Venue
-from kyoso.venues.permissions import VenueAccess, person_of, require_member
+from kyoso.venues.permissions import VenueAccess, require_member
 
-from . import queries
-from .domain.signals import evaluate
+from . import queries, services
+from .domain.chart import ChartPoint, ChartText, render_progress_chart
+from .domain.progress import progress_point, quadrant
+from .domain.signals import evaluate, report_period_ends
+from .forms import (
+    CommitmentForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    OutputForm,
+    ParticipantForm,
+    PortfolioFilterForm,
+    ProjectForm,
+    ProvisionForm,
+    ReportForm,
+    ReviewForm,
+    SettingsForm,
+)
 from .messages import reason_text, signal_name
-from .models import Participant, Project
+from .models import Commitment, Milestone, PortfolioSettings, Project
+from .permissions import can_record, can_see_confidential, participant_projects
+from .services import change_value_label
+
+PAGE_SIZE = 50
+QUADRANTS = {
+    "on_track": gettext_lazy("資源も進捗も順調"),
+    "resources_without_progress": gettext_lazy("資源は提供されたが進捗が遅い"),
+    "progress_despite_shortfall": gettext_lazy("資源は不足だが進捗している"),
+    "both_lagging": gettext_lazy("資源も進捗も遅れ"),
+}
 
 
 def _venue(request: HttpRequest, slug: str) -> tuple[Venue, VenueAccess]:
     venue = get_object_or_404(Venue.objects.visible_to(request.user), slug=slug)
     return venue, require_member(request.user, venue)
-
-
-def can_see_confidential(user: Any, project: Project, rights: VenueAccess) -> bool:
-    """The project's participants and the venue's secretariat (and staff) see confidential amounts."""
-    if rights.is_secretariat:
-        return True
-    person = person_of(user)
-    return person is not None and project.participants.filter(person=person).exists()
 
 
 def _signals(review: Any, show_amounts: bool) -> list[dict[str, Any]]:
@@ -45,24 +74,154 @@ def _signals(review: Any, show_amounts: bool) -> list[dict[str, Any]]:
     ]
 
 
+def filtered_projects(venue: Venue, form: PortfolioFilterForm) -> Any:
+    projects = queries.projects_of(venue)
+    if not form.is_valid():
+        return projects
+    data = form.cleaned_data
+    for term in query_terms(data.get("q") or ""):
+        projects = projects.filter(Q(title__icontains=term) | Q(summary_public__icontains=term)
+                                   | Q(summary_internal__icontains=term) | Q(lead_organization__name__icontains=term)
+                                   | Q(participants__organization__name__icontains=term))
+    if data.get("theme"):
+        projects = projects.filter(themes=data["theme"])
+    if data.get("stage"):
+        projects = projects.filter(stage=data["stage"])
+    if data.get("status"):
+        projects = projects.filter(status=data["status"])
+    if data.get("partner"):
+        org = data["partner"]
+        projects = projects.filter(Q(lead_organization=org) | Q(participants__organization=org)
+                                   | Q(commitments__partner=org))
+    if data.get("region") == "out":
+        projects = projects.filter(participants__in_region=False)
+    elif data.get("region") == "in":
+        projects = projects.exclude(participants__in_region=False)
+    return projects.distinct()
+
+
 @require_safe
 @access(VENUE_PARTICIPANT)
 def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
     venue, rights = _venue(request, slug)
     today = timezone.localdate()
-    projects = list(queries.projects_of(venue))
-    reviews = {r.project_id: r for r in queries.evaluate_projects(projects, today)}
-    participant_of = set()
-    person = person_of(request.user)
-    if person is not None:
-        participant_of = set(Participant.objects.filter(project__in=projects, person=person)
-                             .values_list("project_id", flat=True))
+    form = PortfolioFilterForm(request.GET or None, venue=venue)
+    projects = list(filtered_projects(venue, form))
+    reviews = {r.project_id: r for r in queries.evaluate_projects(projects, today, queries.thresholds_of(venue))}
+    fired_counts: dict[str, int] = defaultdict(int)
+    for review in reviews.values():
+        for signal in review.fired:
+            fired_counts[signal.code] += 1
+    wanted_signal = form.cleaned_data.get("signal") if form.is_bound and form.is_valid() else ""
+    if wanted_signal:
+        projects = [p for p in projects if reviews[p.pk].signal(wanted_signal).fired]
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    sees = participant_projects(request.user, [p.pk for p in page]) if not rights.is_secretariat else None
     rows = [
-        {"project": p, "signals": [s for s in _signals(reviews[p.pk], rights.is_secretariat
-                                                       or p.pk in participant_of) if s["fired"]]}
+        {"project": p, "signals": [s for s in _signals(reviews[p.pk], sees is None or p.pk in sees) if s["fired"]]}
+        for p in page
+    ]
+    context = {
+        "venue": venue, "rights": rights, "rows": rows, "page": page, "form": form, "total": len(projects),
+        "fired_counts": [(signal_name(code), n) for code, n in sorted(fired_counts.items())],
+        "query": request.GET.copy(),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "portfolio/portfolio.html#results", context)
+    return render(request, "portfolio/portfolio.html", context)
+
+
+@require_safe
+@access(VENUE_PARTICIPANT)
+def portfolio_matrix(request: HttpRequest, slug: str) -> HttpResponse:
+    """Projects × KPIs: which project is expected to move which KPI, and the outputs linked to it."""
+    venue, rights = _venue(request, slug)
+    today = timezone.localdate()
+    form = PortfolioFilterForm(request.GET or None, venue=venue)
+    projects = list(filtered_projects(venue, form))
+    ids = [p.pk for p in projects]
+    expected = queries.expected_pairs(ids)
+    kpi_ids = {kpi_id for _p, kpi_id in expected}
+    sees = None if rights.is_secretariat else participant_projects(request.user, ids)
+    linked = queries.linked_output_counts(ids, visible_confidential=sees)
+    kpi_ids |= {kpi_id for _p, kpi_id in linked}
+    kpis = queries.kpis_with_status(kpi_ids, today)
+    rows = [
+        {"project": p, "cells": [{"expected": (p.pk, k["id"]) in expected, "outputs": linked.get((p.pk, k["id"]), 0)}
+                                 for k in kpis]}
         for p in projects
     ]
-    return render(request, "portfolio/portfolio.html", {"venue": venue, "rights": rights, "rows": rows})
+    return render(request, "portfolio/matrix.html", {"venue": venue, "rights": rights, "kpis": kpis, "rows": rows,
+                                                      "form": form})
+
+
+@require_safe
+@access(VENUE_PARTICIPANT)
+def portfolio_chart(request: HttpRequest, slug: str) -> HttpResponse:
+    """Resources provided against progress: one mark per project, and the same numbers as a table."""
+    venue, rights = _venue(request, slug)
+    today = timezone.localdate()
+    form = PortfolioFilterForm(request.GET or None, venue=venue)
+    projects = list(filtered_projects(venue, form))
+    thresholds = queries.thresholds_of(venue)
+    facts = queries.project_facts(projects, today)
+    by_id = {p.pk: p for p in projects}
+    rows, chart_points = [], []
+    for fact in facts:
+        point = progress_point(fact, today, thresholds.grace_days)
+        group = quadrant(point, thresholds.shortfall_ratio)
+        project = by_id[fact.project_id]
+        rows.append({"project": project, "point": point, "group": group, "group_label": QUADRANTS.get(group, ""),
+                     "provision": None if point.provision is None else round(point.provision * 100),
+                     "progress": None if point.progress is None else round(point.progress * 100)})
+        if group is not None:
+            chart_points.append(ChartPoint(
+                project.title, point.provision, point.progress, group,
+                _("%(title)s：提供率 %(provision)s%%、マイルストーン達成率 %(progress)s%%") % {
+                    "title": project.title, "provision": round(point.provision * 100),
+                    "progress": round(point.progress * 100)}))
+    plotted = len(chart_points)
+    svg = render_progress_chart(chart_points, ChartText(
+        title=_("資源の提供と進捗"),
+        description=_("%(n)s 件のプロジェクトについて、横軸に約束された資源の提供率、縦軸に期限を迎えたマイルストーンの"
+                      "達成率を示します。破線は %(divide)s%% の基準です。") % {
+            "n": plotted, "divide": round(thresholds.shortfall_ratio * 100)},
+        x_label=_("資源の提供率（期限を迎えた約束）"), y_label=_("マイルストーン達成率")), thresholds.shortfall_ratio)
+    legend = [(code, label) for code, label in QUADRANTS.items()]
+    return render(request, "portfolio/chart.html", {"venue": venue, "rights": rights, "rows": rows, "svg": svg,
+                                                     "legend": legend, "form": form, "plotted": plotted})
+
+
+def _ledger(project: Project, show_amounts: bool, today: dt.date, grace_days: int) -> list[dict[str, Any]]:
+    ledger = []
+    commitments = (project.commitments.select_related("partner").annotate(provided=Sum("provisions__amount"))
+                   .order_by("fiscal_year", "partner__name", "kind"))
+    for c in commitments:
+        hidden = c.kind == Commitment.Kind.CASH and c.is_confidential and not show_amounts
+        provided = c.provided or Decimal(0)
+        due = dt.date(c.fiscal_year + 1, 3, 31)
+        ledger.append({
+            "commitment": c, "hidden": hidden,
+            "committed": None if hidden else c.amount,
+            "provided": None if hidden else provided,
+            "missing": None if hidden else max(c.amount - provided, Decimal(0)),
+            "ratio": round(float(provided / c.amount) * 100) if c.amount else None,
+            "due": due, "overdue": provided < c.amount and due + dt.timedelta(days=grace_days) < today,
+        })
+    return ledger
+
+
+def _report_schedule(project: Project, reports: list[Any], today: dt.date, due_days: int) -> list[dict[str, Any]]:
+    ends = report_period_ends(project.start_date, project.end_date, project.report_interval_months,
+                              until=today + dt.timedelta(days=200))
+    submitted = {r.period_end: r for r in reports}
+    rows = []
+    for end in ends:
+        due = end + dt.timedelta(days=due_days)
+        report = submitted.get(end) or next((r for r in reports if abs((r.period_end - end).days) <= 15), None)
+        state = "submitted" if report else ("missing" if due < today else "upcoming")
+        rows.append({"period_end": end, "due": due, "report": report, "state": state})
+    return rows
 
 
 @require_safe
@@ -72,27 +231,267 @@ def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project = get_object_or_404(queries.projects_of(venue), pk=pk)
     show_amounts = can_see_confidential(request.user, project, rights)
     today = timezone.localdate()
+    thresholds = queries.thresholds_of(venue)
     (facts,) = queries.project_facts([project], today)
-    review = evaluate(facts, today)
-    ledger: dict[tuple[str, int, str], dict[str, Any]] = defaultdict(dict)
-    commitments = project.commitments.select_related("partner").annotate(provided=Sum("provisions__amount"))
-    for c in commitments:
-        hidden = c.kind == "cash" and c.is_confidential and not show_amounts
-        ledger[(c.partner.name, c.fiscal_year, c.kind)] = {
-            "commitment": c, "hidden": hidden,
-            "committed": None if hidden else c.amount,
-            "provided": None if hidden else (c.provided or Decimal(0)),
-            "ratio": round(float((c.provided or 0) / c.amount) * 100) if c.amount else None,
-        }
+    review = evaluate(facts, today, thresholds)
     outputs = project.outputs.prefetch_related("kpis")
     if not show_amounts:
         outputs = outputs.filter(is_confidential=False)
+    reports = list(project.reports.all())
+    changes = [
+        {"change": c, "items": [{"field": services.CHANGE_LABELS.get(k, k),
+                                 "before": change_value_label(k, c.before.get(k)),
+                                 "after": change_value_label(k, v)} for k, v in c.after.items()]}
+        for c in project.changes.select_related("review", "decision")
+    ]
     context = {
         "venue": venue, "project": project, "rights": rights, "show_amounts": show_amounts,
-        "signals": _signals(review, show_amounts), "ledger": list(ledger.values()),
+        "can_record": can_record(request.user, project, rights),
+        "signals": _signals(review, show_amounts),
+        "ledger": _ledger(project, show_amounts, today, thresholds.grace_days),
         "participants": project.participants.select_related("organization", "person"),
-        "outputs": outputs, "reports": project.reports.all(), "themes": project.themes.all(),
+        "outputs": outputs, "reports": reports, "themes": project.themes.select_related("issue"),
+        "schedule": _report_schedule(project, reports, today, thresholds.report_due_days),
         "expected": project.expected_kpis.select_related("kpi"),
-        "reviews": project.reviews.select_related("decision"),
+        "milestones": project.milestones.all(), "today": today,
+        "reviews": project.reviews.select_related("decision", "reviewer"), "changes": changes,
     }
     return render(request, "portfolio/project_detail.html", context)
+
+
+# --- Writes ---------------------------------------------------------------------------------------
+
+
+def _project(request: HttpRequest, slug: str, pk: int) -> tuple[Venue, VenueAccess, Project]:
+    venue, rights = _venue(request, slug)
+    return venue, rights, get_object_or_404(queries.projects_of(venue), pk=pk)
+
+
+def _require_secretariat(rights: VenueAccess) -> None:
+    if not rights.is_secretariat:
+        raise PermissionDenied(_("この操作は事務局だけが行えます。"))
+
+
+def _require_recorder(request: HttpRequest, project: Project, rights: VenueAccess) -> None:
+    if not can_record(request.user, project, rights):
+        raise PermissionDenied(_("記録できるのは、このプロジェクトの参加者と事務局です。"))
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _form_page(request: HttpRequest, venue: Venue, form: Any, heading: str, project: Project | None = None,
+               intro: str = "") -> HttpResponse:
+    return render(request, "portfolio/form.html", {"venue": venue, "project": project, "form": form,
+                                                    "heading": heading, "intro": intro})
+
+
+@require_http_methods(["GET", "POST"])
+@access(SECRETARIAT)
+def project_create(request: HttpRequest, slug: str) -> HttpResponse:
+    venue, rights = _venue(request, slug)
+    _require_secretariat(rights)
+    interval = PortfolioSettings.objects.filter(venue=venue).values_list("report_interval_months", flat=True).first()
+    form = ProjectForm(request.POST or None, venue=venue,
+                       initial={"report_interval_months": 6 if interval is None else interval,
+                                "start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        themes, kpis, contribution = data.pop("themes"), data.pop("expected_kpis"), data.pop("contribution")
+        try:
+            project = services.project_create(actor=request.user, venue=venue, themes=themes,
+                                              expected_kpis=[(k, contribution) for k in kpis], **data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("プロジェクト「%(title)s」を登録しました。") % {"title": project.title})
+            return redirect(project)
+    return _form_page(request, venue, form, _("プロジェクトを登録"))
+
+
+@require_http_methods(["GET", "POST"])
+@access(SECRETARIAT)
+def project_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    venue, rights, project = _project(request, slug, pk)
+    _require_secretariat(rights)
+    form = ProjectForm(request.POST or None, instance=project, venue=venue)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in ProjectForm.Meta.fields}
+        existing = {e.kpi_id: e.contribution for e in project.expected_kpis.all()}
+        contribution = form.cleaned_data["contribution"]
+        kpis = [(k, existing.get(k.pk, contribution)) for k in form.cleaned_data["expected_kpis"]]
+        try:
+            services.project_update(actor=request.user, project=Project.objects.get(pk=project.pk),
+                                    themes=form.cleaned_data["themes"], expected_kpis=kpis, **data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("プロジェクトを更新しました。"))
+            return redirect(project)
+    return _form_page(request, venue, form, _("プロジェクトを編集"), project)
+
+
+@require_http_methods(["GET", "POST"])
+@access(SECRETARIAT)
+def participant_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    venue, rights, project = _project(request, slug, pk)
+    _require_secretariat(rights)
+    form = ParticipantForm(request.POST or None, venue=venue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            services.participant_add(actor=request.user, project=project, organization=data["organization"],
+                                     person=data["person"], role=data["role"], in_region=form.in_region())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("参加者を追加しました。"))
+            return redirect(project)
+    return _form_page(request, venue, form, _("参加者を追加"), project)
+
+
+def _record_page(request: HttpRequest, slug: str, pk: int, form_class: Any, heading: str, save: Any,
+                 done: str, **form_kwargs: Any) -> HttpResponse:
+    """GET shows the form; POST validates it, calls ``save(project, cleaned_data)`` and goes back to the project."""
+    venue, rights, project = _project(request, slug, pk)
+    _require_recorder(request, project, rights)
+    form = form_class(request.POST or None, **{k: (project if v is None else v) for k, v in form_kwargs.items()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(project, form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(project)
+    return _form_page(request, venue, form, heading, project)
+
+
+@require_http_methods(["GET", "POST"])
+@access(VENUE_PARTICIPANT)
+def commitment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def save(project: Project, data: dict[str, Any]) -> None:
+        services.commitment_add(actor=request.user, project=project, **data)
+
+    return _record_page(request, slug, pk, CommitmentForm, _("約束（コミットメント）を登録"), save,
+                        _("約束を登録しました。"), project=None)
+
+
+@require_http_methods(["GET", "POST"])
+@access(VENUE_PARTICIPANT)
+def provision_add(request: HttpRequest, slug: str, pk: int, commitment: int) -> HttpResponse:
+    venue, rights, project = _project(request, slug, pk)
+    _require_recorder(request, project, rights)
+    item = get_object_or_404(project.commitments.select_related("partner"), pk=commitment)
+    form = ProvisionForm(request.POST or None, initial={"provided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provision_record(actor=request.user, commitment=item, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("提供実績を記録しました。"))
+            return redirect(project)
+    intro = _("%(partner)s の%(year)s年度の%(kind)s") % {"partner": item.partner.display_name,
+                                                    "year": item.fiscal_year, "kind": item.get_kind_display()}
+    return _form_page(request, venue, form, _("提供実績を記録"), project, intro)
+
+
+@require_http_methods(["GET", "POST"])
+@access(VENUE_PARTICIPANT)
+def output_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def save(project: Project, data: dict[str, Any]) -> None:
+        services.output_add(actor=request.user, project=project, **data)
+
+    return _record_page(request, slug, pk, OutputForm, _("成果を登録"), save, _("成果を登録しました。"), project=None)
+
+
+@require_http_methods(["GET", "POST"])
+@access(VENUE_PARTICIPANT)
+def report_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def save(project: Project, data: dict[str, Any]) -> None:
+        services.report_submit(actor=request.user, project=project, **data)
+
+    return _record_page(request, slug, pk, ReportForm, _("定期報告を提出"), save, _("定期報告を登録しました。"))
+
+
+@require_http_methods(["GET", "POST"])
+@access(VENUE_PARTICIPANT)
+def milestone_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def save(project: Project, data: dict[str, Any]) -> None:
+        services.milestone_add(actor=request.user, project=project, **data)
+
+    return _record_page(request, slug, pk, MilestoneForm, _("マイルストーンを追加"), save,
+                        _("マイルストーンを追加しました。"))
+
+
+@require_POST
+@access(VENUE_PARTICIPANT)
+def milestone_done(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
+    venue, rights, project = _project(request, slug, pk)
+    _require_recorder(request, project, rights)
+    milestone = get_object_or_404(Milestone, project=project, pk=item)
+    form = MilestoneDoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_complete(actor=request.user, milestone=milestone, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("マイルストーン「%(title)s」の達成を記録しました。")
+                             % {"title": milestone.title})
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(project)
+
+
+@require_http_methods(["GET", "POST"])
+@access(SECRETARIAT)
+def review_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    venue, rights, project = _project(request, slug, pk)
+    _require_secretariat(rights)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_create(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("評価を記録し、提言を場の決定案「%(title)s」にしました。")
+                             % {"title": review.decision.title})
+            return redirect(project)
+    today = timezone.localdate()
+    (facts,) = queries.project_facts([project], today)
+    signals = [s for s in _signals(evaluate(facts, today, queries.thresholds_of(venue)), True) if s["fired"]]
+    return render(request, "portfolio/review_form.html", {"venue": venue, "project": project, "form": form,
+                                                           "signals": signals})
+
+
+@require_http_methods(["GET", "POST"])
+@access(SECRETARIAT)
+def portfolio_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    venue, rights = _venue(request, slug)
+    _require_secretariat(rights)
+    current = queries.thresholds_of(venue)
+    interval = PortfolioSettings.objects.filter(venue=venue).values_list("report_interval_months", flat=True).first()
+    initial = {name: getattr(current, name) for name in SettingsForm().fields if hasattr(current, name)}
+    initial["report_interval_months"] = 6 if interval is None else interval
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_update(actor=request.user, venue=venue, thresholds=form.thresholds(),
+                                     report_interval_months=form.cleaned_data["report_interval_months"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("シグナルの閾値を保存しました。"))
+            return redirect("portfolio:portfolio", venue.slug)
+    return _form_page(request, venue, form, _("シグナルの閾値と報告の間隔"),
+                      intro=_("閾値の意味は各シグナルの説明のとおりです。変更すると、すべてのプロジェクトのシグナルが"
+                              "新しい閾値で計算されます。"))
+

@@ -93,6 +93,16 @@ class Out:
 
 
 @dataclass(frozen=True)
+class M:
+    """A milestone due ``due_days_ago`` days ago (negative: in the future), done ``done_days_ago`` days ago."""
+
+    title: str
+    due_days_ago: int
+    partner_facing: bool = False
+    done_days_ago: int | None = None
+
+
+@dataclass(frozen=True)
 class P:
     title: str
     summary: str
@@ -109,6 +119,7 @@ class P:
     end_days_ago: int | None = None
     internal: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    milestones: tuple[M, ...] | None = None  # None: the usual two (see _milestones)
 
 
 PROJECTS: tuple[P, ...] = (
@@ -168,7 +179,10 @@ PROJECTS: tuple[P, ...] = (
                Out("paper", "少数データでの転移学習（サンプル）", 380),
                Out("presentation", "人工知能学会での発表（サンプル）", 300),
                Out("paper", "予測の不確実性の評価（サンプル）", 150),
-               Out("presentation", "情報処理学会での発表（サンプル）", 45))),
+               Out("presentation", "情報処理学会での発表（サンプル）", 45)),
+      milestones=(M("予測モデルの要件を利用企業と確定（サンプル）", 700, True, 690),
+                  M("利用企業への予測モデルの試行提供（サンプル）", 420, True),
+                  M("精度評価の中間報告（サンプル）", 300, False, 280))),
     P("配車エンジンの事業化と大学発ベンチャー支援（サンプル）",
       "大学で開発した配車エンジンを事業化し、ベンチャーの成長を支える（サンプル）。",
       "implementation", "tenryu", 1200, themes=("mobility",),
@@ -204,7 +218,7 @@ PROJECTS: tuple[P, ...] = (
                    C("tenryu", "equipment", 1, description="自動運転車両1台")),
       outputs=(Out("field_trial", "天竜区での自動運転バスの実証運行（サンプル）", 200, ("aging-rate",)),
                Out("presentation", "自動運転シンポジウムでの報告（サンプル）", 90)),
-      reporting="missing:2"),
+      reporting="missing:2", extra={"decided_review": True}),
     P("養殖魚の水揚げ予測と出荷計画（サンプル）",
       "養殖魚の成長を予測し、水揚げと出荷の計画を立てる仕組みを作る（サンプル）。",
       "applied_research", "foods", 0, themes=("aquaculture",),
@@ -364,6 +378,33 @@ def _reports(project: Any, spec: P, actor: Any, today: dt.date) -> None:
         )
 
 
+def _milestones(project: Any, spec: P, actor: Any, today: dt.date) -> None:
+    """The milestones of a project: the spec's own, or a partner-facing plan and a mid-term review."""
+    if spec.milestones is not None:
+        items = spec.milestones
+    else:
+        age = (today - project.start_date).days
+        items = (M("連携先との実証計画の確定（サンプル）", age - 120, True, age - 110 if age > 130 else None),
+                 M("中間評価（サンプル）", age - 400, False, age - 395 if age > 420 else None))
+    for m in items:
+        done = today - dt.timedelta(days=m.done_days_ago) if m.done_days_ago is not None else None
+        services.milestone_add(actor=actor, project=project, title=m.title,
+                               due_date=today - dt.timedelta(days=m.due_days_ago), partner_facing=m.partner_facing,
+                               done_on=done)
+
+
+def _decided_review(project: Any, actor: Any, today: dt.date) -> None:
+    """A review whose recommendation the venue decided, so the history shows review → decision → change."""
+    from kyoso.venues import services as venue_services
+
+    review = services.review_create(
+        actor=actor, project=project, recommendation="adjust",
+        proposed_end_date=(project.end_date or today) + dt.timedelta(days=365),
+        assessment="定期報告が2期続けて出ていない。運行事業者との調整に時間がかかっているため、期間を1年延ばし、"
+                   "報告の体制を立て直す（サンプル）。", today=today)
+    venue_services.decision_finalise(actor=actor, decision=review.decision, decided_on=today)
+
+
 def _commitments(project: Any, spec: P, orgs: dict[str, Organization], actor: Any, today: dt.date) -> None:
     this_year = _fiscal_year(today)
     last_year = _fiscal_year(project.end_date) if project.end_date else this_year
@@ -432,5 +473,8 @@ def build_portfolio_content(venue: Venue, actor: Any, today: dt.date | None = No
                                 kpis=[kpis[code] for code in o.kpis if code in kpis], identifier=o.identifier,
                                 is_confidential=o.confidential)
         _reports(project, spec, actor, today)
+        _milestones(project, spec, actor, today)
+        if spec.extra.get("decided_review"):
+            _decided_review(project, actor, today)
         created += 1
     return created > 0

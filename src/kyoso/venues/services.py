@@ -42,7 +42,7 @@ from .models import (
     Venue,
     VenueRole,
 )
-from .signals import proposal_decided
+from .signals import decision_finalised, proposal_decided
 
 
 @dataclass
@@ -387,6 +387,7 @@ def decision_finalise(*, actor: Any, decision: Decision, decided_on: dt.date | N
     current.finalised_by = actor if getattr(actor, "is_authenticated", False) else None
     current.save()
     audit.record(actor=actor, action="update", instance=current, before=before, after=audit.snapshot(current))
+    decision_finalised.send(sender=Decision, decision=current, actor=actor)
     return current
 
 
