@@ -1,0 +1,128 @@
+"""Nearest-neighbour search over researcher vectors: exact when small, HNSW (usearch) when large.
+
+All vectors are unit length, so cosine similarity is a dot product. Below ``ANN_MIN_ROWS`` researchers an
+exact matrix–vector product is as fast as a graph search and never misses (measured by
+``python -m kyoso.matching.domain.bench``); above it an HNSW graph from ``usearch`` answers in well
+under a millisecond. The float32 matrix is kept in both cases: it gives the exact cosine of any
+candidate (e.g. one found only by BM25) and is what is saved.
+
+The interface (``add``, ``kill``, ``top``, ``similarity``, ``save``/``load``) is what a PostgreSQL +
+pgvector store would implement for the scale path; the in-process store is the default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+ANN_MIN_ROWS = 50_000
+HNSW_CONNECTIVITY = 16
+HNSW_EXPANSION_ADD = 64
+HNSW_EXPANSION_SEARCH = 96
+
+
+class InProcessVectorStore:
+    """Rows of unit vectors, searchable by dot product; dead rows never come back from ``top``."""
+
+    def __init__(self, dim: int, ann_min_rows: int = ANN_MIN_ROWS) -> None:
+        self.dim = dim
+        self.ann_min_rows = ann_min_rows
+        self._m = np.zeros((0, dim), dtype=np.float32)
+        self.n = 0
+        self.alive = np.zeros(0, dtype=bool)
+        self._hnsw = None
+
+    # ---------- writing ----------
+    def _reserve(self, n: int) -> None:
+        if len(self._m) < n:
+            cap = max(n, int(len(self._m) * 1.5), 1024)
+            m = np.zeros((cap, self.dim), dtype=np.float32)
+            m[: self.n] = self._m[: self.n]
+            alive = np.zeros(cap, dtype=bool)
+            alive[: self.n] = self.alive[: self.n]
+            self._m, self.alive = m, alive
+
+    def add(self, vectors: np.ndarray) -> np.ndarray:
+        """Append rows; returns their row numbers. Updates the HNSW graph if there is one."""
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
+        rows = np.arange(self.n, self.n + len(vectors))
+        self._reserve(self.n + len(vectors))
+        self._m[rows] = vectors
+        self.alive[rows] = True
+        self.n += len(vectors)
+        if self._hnsw is not None:
+            self._hnsw.add(rows, vectors)
+        elif self.n >= self.ann_min_rows:
+            self.build_ann()
+        return rows
+
+    def kill(self, row: int) -> None:
+        self.alive[row] = False
+        if self._hnsw is not None and self._hnsw.contains(row):
+            self._hnsw.remove(row)
+
+    def build_ann(self) -> None:
+        from usearch.index import Index
+
+        index = Index(ndim=self.dim, metric="ip", dtype="f16", connectivity=HNSW_CONNECTIVITY,
+                      expansion_add=HNSW_EXPANSION_ADD, expansion_search=HNSW_EXPANSION_SEARCH)
+        rows = np.flatnonzero(self.alive[: self.n])
+        if len(rows):
+            index.add(rows, self._m[rows], threads=2)
+        self._hnsw = index
+
+    @property
+    def uses_ann(self) -> bool:
+        return self._hnsw is not None
+
+    # ---------- reading ----------
+    @property
+    def matrix(self) -> np.ndarray:
+        return self._m[: self.n]
+
+    def similarity(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Exact cosine of the query with the given rows."""
+        return self._m[rows] @ query if len(rows) else np.zeros(0, dtype=np.float32)
+
+    def all_similarities(self, query: np.ndarray) -> np.ndarray:
+        sims = self.matrix @ query
+        sims[~self.alive[: self.n]] = -2.0
+        return sims
+
+    def top(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` live rows most similar to ``query`` (rows, cosines), best first."""
+        k = min(k, int(self.alive[: self.n].sum()))
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if self._hnsw is not None:
+            found = self._hnsw.search(query, k)
+            rows = np.asarray(found.keys, dtype=np.int64)
+            rows = rows[self.alive[rows]]
+            sims = self.similarity(query, rows)
+        else:
+            all_sims = self.all_similarities(query)
+            rows = np.argpartition(-all_sims, k - 1)[:k] if k < self.n else np.arange(self.n)
+            sims = all_sims[rows]
+        order = np.argsort(-sims, kind="stable")
+        return rows[order], sims[order]
+
+    # ---------- persistence ----------
+    def save(self, directory: Path) -> None:
+        np.save(directory / "vectors.npy", self.matrix)
+        np.save(directory / "vectors_alive.npy", self.alive[: self.n])
+        if self._hnsw is not None:
+            self._hnsw.save(str(directory / "vectors.hnsw"))
+
+    @classmethod
+    def load(cls, directory: Path, dim: int, ann_min_rows: int = ANN_MIN_ROWS) -> InProcessVectorStore:
+        store = cls(dim, ann_min_rows)
+        m = np.load(directory / "vectors.npy")
+        store._m, store.n = m, len(m)
+        store.alive = np.load(directory / "vectors_alive.npy")
+        if (directory / "vectors.hnsw").exists():
+            from usearch.index import Index
+
+            store._hnsw = Index.restore(str(directory / "vectors.hnsw"))
+            store._hnsw.expansion_search = HNSW_EXPANSION_SEARCH
+        return store
