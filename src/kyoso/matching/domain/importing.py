@@ -148,16 +148,21 @@ _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 _ERAD = re.compile(r"(?<!\d)(\d{8})(?!\d)")
 
 
-def clean_text(value: object, limit: int = 5000) -> str:
-    """A single-line, NFKC-normalised string; non-strings other than numbers become ""."""
+def clean_text(value: object, limit: int = 5000, form: str = "NFC") -> str:
+    """A single-line string (spaces collapsed, Unicode ``form``); non-strings other than numbers become ""."""
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, int | float):
         value = str(value)
     if not isinstance(value, str):
         return ""
-    text = unicodedata.normalize("NFKC", value).replace("\x00", "")
+    text = unicodedata.normalize(form, value).replace("\x00", "")
     return _SPACES.sub(" ", text).strip()[:limit]
+
+
+def _code(value: object, limit: int = 200) -> str:
+    """Identifiers, years and codes: NFKC, so that ２０２４ and ２２ read as 2024 and 22."""
+    return clean_text(value, limit, "NFKC")
 
 
 def parse_year(value: object) -> int | None:
@@ -166,13 +171,13 @@ def parse_year(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value if 1900 <= value <= 2100 else None
-    match = _YEAR.search(clean_text(value))
+    match = _YEAR.search(_code(value))
     return int(match.group(1)) if match else None
 
 
 def normalize_lang(value: object, text: str = "") -> str | None:
     """"ja" / "en" from researchmap's jpn/eng, 日本語/英語, ja/en …; else guessed from the script of ``text``."""
-    key = clean_text(value).lower()
+    key = _code(value).lower()
     if key in {"ja", "jpn", "jp", "japanese", "日本語"}:
         return "ja"
     if key in {"en", "eng", "english", "英語"}:
@@ -188,7 +193,7 @@ def normalize_prefecture(value: object) -> str | None:
     """A two-digit prefecture code ("22") from 22, "22", "２２" or "22130" (a municipality code); else None."""
     if isinstance(value, bool):
         return None
-    text = clean_text(value)
+    text = _code(value)
     if re.fullmatch(r"\d{1,2}", text) or re.fullmatch(r"\d{5,6}", text):
         code = text.zfill(2)[:2] if len(text) <= 2 else text[:2]
         if 1 <= int(code) <= 47:
@@ -197,7 +202,7 @@ def normalize_prefecture(value: object) -> str | None:
 
 
 def normalize_orcid(value: object) -> str | None:
-    match = _ORCID.search(clean_text(value).upper())
+    match = _ORCID.search(_code(value).upper())
     return match.group(1) if match else None
 
 
@@ -472,7 +477,7 @@ def _rm_profile(profile: object, path: str, line: int | None, problems: list[Pro
             orcid = normalize_orcid(_one(ids.get("orcid_id") or ids.get("orcid")))
             if orcid:
                 identities.append(Identity("orcid", orcid))
-            erad = _ERAD.search(clean_text(_one(ids.get("erad_id") or ids.get("erad"))))
+            erad = _ERAD.search(_code(_one(ids.get("erad_id") or ids.get("erad"))))
             if erad:
                 identities.append(Identity("kaken", erad.group(1)))
     keywords: list[str] = []
@@ -644,7 +649,7 @@ def _kaken_summary_csv(rows: list[tuple[int, dict[str, str]]], problems: list[Pr
     researchers = []
     for line, row in rows:
         name = clean_text(row.get("氏名"))
-        number = _ERAD.search(clean_text(row.get("研究者番号")))
+        number = _ERAD.search(_code(row.get("研究者番号")))
         if not name:
             problems.append(Problem("missing_name", line=line, path="氏名"))
             continue
@@ -840,7 +845,7 @@ def _kaken_nrid_json(document: object, encoding: str, problems: list[Problem]) -
         name = _hrv(item.get("name"))
         erad_values = item.get("id:person:erad")
         erad_values = erad_values if isinstance(erad_values, list) else [erad_values]
-        number = next((m.group(1) for m in (_ERAD.search(clean_text(v)) for v in erad_values) if m), "")
+        number = next((m.group(1) for m in (_ERAD.search(_code(v)) for v in erad_values) if m), "")
         if not name:
             problems.append(Problem("missing_name", path=f"{path}.name"))
             continue

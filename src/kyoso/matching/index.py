@@ -1,0 +1,159 @@
+"""The persisted matching index: where it lives, how a process loads it (once) and how it is replaced.
+
+Layout under ``settings.KYOSO_MATCHING_INDEX_DIR`` (default ``$KYOSO_VAR_DIR/matching-index``)::
+
+    CURRENT          the name of the version in use (written atomically, last)
+    v<time>-<rand>/  one saved MatchIndex per version (the previous one is kept for readers still loading it)
+    .lock            a file lock taken by writers (tasks, the reindex command), so updates never get lost
+
+Queries (:func:`search_need`) load the version named in ``CURRENT`` once per process and reload only when
+``CURRENT`` names another version; they never build or rebuild the index. Writers (``services``) take the
+lock, apply ``upsert``/``remove`` to the loaded index (or build one), save a new version and switch
+``CURRENT``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import secrets
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+from .domain.records import ResearcherDoc
+from .domain.search import Match, MatchIndex, embedder_from_config
+
+_lock = threading.RLock()
+_cache: dict[str, tuple[str, MatchIndex]] = {}  # index dir -> (version, index)
+_embedders: dict[str, object] = {}
+
+
+def index_dir() -> Path:
+    return Path(settings.KYOSO_MATCHING_INDEX_DIR)
+
+
+def embedder():
+    """The configured embedder (``KYOSO_MATCHING_EMBEDDER``), created once per process."""
+    spec = settings.KYOSO_MATCHING_EMBEDDER
+    with _lock:
+        if spec not in _embedders:
+            _embedders[spec] = embedder_from_config(spec)
+        return _embedders[spec]
+
+
+def current_version(directory: Path | None = None) -> str | None:
+    try:
+        version = ((directory or index_dir()) / "CURRENT").read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return version or None
+
+
+def load_index() -> MatchIndex | None:
+    """The index in use, loaded once per process (and again only when a writer saved a new version)."""
+    directory = index_dir()
+    with _lock:
+        version = current_version(directory)
+        if version is None:
+            return None
+        cached = _cache.get(str(directory))
+        if cached and cached[0] == version:
+            return cached[1]
+        index = MatchIndex.load(directory / version, embedder())
+        _cache[str(directory)] = (version, index)
+        return index
+
+
+def index_info() -> dict[str, object]:
+    """What the pages and commands show about the index: version, size, embedder."""
+    index = load_index()
+    return {"version": current_version(), "researchers": len(index) if index else 0,
+            "embedder": settings.KYOSO_MATCHING_EMBEDDER, "directory": str(index_dir())}
+
+
+def search_need(text: str, *, top: int = 10, allowed_ids: Iterable[str] | Callable[[str], bool] | None = None,
+                year_from: int | None = None) -> list[Match]:
+    """The ``top`` researchers for a need, best first (``Match.researcher_id`` is ``str(Researcher.pk)``).
+
+    ``allowed_ids`` restricts the result (a set of researcher ids as strings, or a predicate); ``year_from``
+    keeps researchers with a record from that year on. An index that was never built gives no result.
+    """
+    index = load_index()
+    if index is None:
+        return []
+    allowed = allowed_ids
+    if allowed is not None and not callable(allowed):
+        allowed = {str(i) for i in allowed}
+    with _lock:
+        return index.search(text, top=top, allowed=allowed, year_from=year_from)
+
+
+@contextlib.contextmanager
+def _writer_lock(directory: Path) -> Iterator[None]:
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            with _lock:
+                yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _publish(directory: Path, index: MatchIndex) -> str:
+    """Save ``index`` as a new version, switch CURRENT to it and drop versions older than the previous one."""
+    previous = current_version(directory)
+    version = f"v{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    index.save(directory / version)
+    temporary = directory / f"CURRENT.{version}.tmp"
+    temporary.write_text(version, encoding="utf-8")
+    os.replace(temporary, directory / "CURRENT")
+    keep = {version, previous}
+    for child in directory.iterdir():
+        if child.is_dir() and child.name.startswith("v") and child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+    _cache[str(directory)] = (version, index)
+    return version
+
+
+def rebuild(docs: Iterable[ResearcherDoc]) -> tuple[str, int]:
+    """Build a new index from ``docs`` and publish it: (version, researchers)."""
+    directory = index_dir()
+    with _writer_lock(directory):
+        index = MatchIndex(embedder())
+        index.build(list(docs))
+        return _publish(directory, index), len(index)
+
+
+def update(upserts: Iterable[ResearcherDoc], removals: Iterable[str],
+           build_all: Callable[[], Iterable[ResearcherDoc]]) -> tuple[str, int]:
+    """Apply changes to the published index (or build it from ``build_all()`` when none exists yet)."""
+    directory = index_dir()
+    with _writer_lock(directory):
+        index = load_index()
+        if index is None:
+            index = MatchIndex(embedder())
+            index.build(list(build_all()))
+            return _publish(directory, index), len(index)
+        try:
+            for doc in upserts:
+                index.upsert(doc)
+            for researcher_id in removals:
+                if researcher_id in index:
+                    index.remove(researcher_id)
+            return _publish(directory, index), len(index)
+        except BaseException:
+            _cache.pop(str(directory), None)  # the cached index may hold changes that were never saved
+            raise
+
+
+def forget() -> None:
+    """Drop the process cache (tests that switch index directories call this)."""
+    with _lock:
+        _cache.clear()
