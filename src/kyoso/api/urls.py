@@ -7,6 +7,14 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from kyoso.common.access import PUBLIC, policy
+from kyoso.matching.api.views import MatchSearchViewSet, ResearcherViewSet, ShortlistViewSet
+from kyoso.portfolio.api.views import (
+    CommitmentViewSet,
+    OutputViewSet,
+    ProjectViewSet,
+    ReportViewSet,
+    ReviewViewSet,
+)
 from kyoso.regions.api.views import OrganizationViewSet, PersonViewSet, RegionViewSet
 from kyoso.venues.api.views import ActionItemViewSet, DecisionViewSet, MeetingViewSet, VenueViewSet
 from kyoso.visions.api.views import ImportViewSet, KpiViewSet, VisionVersionViewSet, VisionViewSet
@@ -42,6 +50,14 @@ router.register("visions", VisionViewSet, basename="vision")
 router.register("kpis", KpiViewSet, basename="kpi")
 router.register("imports", ImportViewSet, basename="import")
 router.register("vision-versions", VisionVersionViewSet, basename="vision-version")
+router.register("researchers", ResearcherViewSet, basename="researcher")
+router.register("matching/search", MatchSearchViewSet, basename="matching-search")
+router.register("shortlists", ShortlistViewSet, basename="shortlist")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("outputs", OutputViewSet, basename="output")
+router.register("reports", ReportViewSet, basename="report")
+router.register("reviews", ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="api")),

@@ -1,0 +1,409 @@
+"""The project report and the portfolio report, as Excel (openpyxl) and as PDF (fpdf2, Noto Sans JP embedded).
+
+Both reports are first built as a plain :class:`Document` (sections with lines and tables of cells) in the
+active language, from the read models of ``reporting`` — which have already removed what the reader may not
+see: a confidential cash amount is the cell :data:`HIDDEN` ("非公開"), a confidential output is not there.
+The two renderers only lay the document out, so Excel and PDF always say the same, and tests can read the
+document's rows. Text cells are neutralised against spreadsheet formula injection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from kyoso.common.domain.fiscal import fiscal_year_label
+from kyoso.venues.exports import _safe_cell
+
+from .domain.signals import SIGNAL_CODES
+from .messages import signal_name
+from .models import Commitment
+from .reporting import PortfolioReport, ProjectReport
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "common" / "fonts" / "noto-sans-jp"
+FONT_FAMILY = "NotoSansJP"
+
+# fontTools logs every glyph it keeps when fpdf2 subsets the font.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+
+
+class Hidden(str):
+    """A cell whose value the reader may not see."""
+
+
+HIDDEN_TEXT = gettext_noop("非公開")
+
+
+def hidden() -> Hidden:
+    return Hidden(_(HIDDEN_TEXT))
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number with its unit (yen, person-months, items), shown with digit grouping."""
+
+    value: Decimal
+    kind: str
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[Any]]
+    widths: list[int]  # relative widths (Excel: characters)
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    heading: str
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (label, value); label "" for a paragraph
+    tables: list[Table] = field(default_factory=list)
+    sheet: str = ""
+
+
+@dataclass
+class Document:
+    title: str
+    subtitle: str
+    sections: list[Section]
+
+    def rows(self) -> Iterable[list[Any]]:
+        """Every line and table row as plain values (for tests and search)."""
+        for section in self.sections:
+            yield [section.heading]
+            for label, value in section.lines:
+                yield [label, value]
+            for table in section.tables:
+                yield table.headers
+                yield from table.rows
+
+    def text(self) -> str:
+        return "\n".join("\t".join(text_of(cell) for cell in row) for row in self.rows())
+
+
+# --- Values ------------------------------------------------------------------------------------------
+
+
+def fy(year: int) -> str:
+    return fiscal_year_label(year, get_language() or "ja")
+
+
+def unit_label(kind: str) -> str:
+    return {"cash": _("円"), "staff": _("人月")}.get(kind, _("件"))
+
+
+def text_of(value: Any) -> str:
+    """A cell as the PDF prints it (and as tests read it)."""
+    if value is None:
+        return ""
+    if isinstance(value, Amount):
+        return f"{formats.number_format(value.value, decimal_pos=_decimals(value.value), force_grouping=True)}" \
+               f"{unit_label(value.kind)}"
+    if isinstance(value, bool):
+        return _("はい") if value else _("いいえ")
+    if isinstance(value, dt.date):
+        return formats.date_format(value)
+    if isinstance(value, int | float | Decimal):
+        return formats.number_format(value, decimal_pos=_decimals(value), force_grouping=True)
+    return str(value)
+
+
+def _decimals(value: Any) -> int:
+    return 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
+
+
+def _period(start: dt.date, end: dt.date | None) -> str:
+    return f"{formats.date_format(start)} – {formats.date_format(end) if end else ''}".strip()
+
+
+def _amount(value: Decimal | None, kind: str, is_hidden: bool) -> Any:
+    return hidden() if is_hidden else Amount(value or Decimal(0), kind)
+
+
+def _severity(signal: dict[str, Any]) -> str:
+    if not signal["fired"]:
+        return _("問題なし")
+    return _("重大") if signal["severity"] == "critical" else _("要確認")
+
+
+def _kind_label(kind: str) -> str:
+    return str(dict(Commitment.Kind.choices).get(kind, kind))
+
+
+# --- The project report --------------------------------------------------------------------------
+
+
+def project_document(report: ProjectReport) -> Document:
+    p = report.project
+    scope = (_("このプロジェクトの参加者または事務局向け：非公開の金額と成果を含みます。") if report.show_confidential
+             else _("非公開の金額は「非公開」と表示し、非公開の成果は含めていません。"))
+    overview = Section(_("概要"), sheet=_("概要"), lines=[
+        (_("プロジェクト名"), p.title), (_("地域共創の場"), p.venue.name),
+        (_("期間"), _period(p.start_date, p.end_date)),
+        (_("段階"), p.get_stage_display()), (_("状況"), p.get_status_display()),
+        (_("代表機関"), p.lead_organization.display_name),
+        (_("研究開発テーマ"), "、".join(t.title for t in report.themes) or _("なし")),
+        (_("概要（公開）"), p.summary_public), (_("概要（内部）"), p.summary_internal),
+        (_("作成日"), formats.date_format(report.today)), (_("表示範囲"), scope),
+    ])
+    overview.tables.append(Table(
+        [_("組織"), _("人"), _("役割"), _("地域内・地域外")],
+        [[x.organization.display_name, x.person.display_name if x.person else "", x.get_role_display(),
+          _("地域内") if x.in_region else _("地域外")] for x in report.participants],
+        [30, 20, 16, 12], caption=_("参加者")))
+    overview.tables.append(Table(
+        [_("KPI"), _("期待される寄与")], [[e.kpi.name, e.contribution] for e in report.expected], [30, 50],
+        caption=_("動かすことが期待されるKPI")))
+    overdue = [row for row in report.ledger if row.overdue]
+    ledger = Section(_("約束と提供（機関・年度・種類ごと）"), sheet=_("約束と提供"), lines=[
+        (_("期限を過ぎて不足している約束"), _("%(n)s 件") % {"n": len(overdue)})])
+    ledger.tables.append(Table(
+        [_("提供する組織"), _("年度"), _("種類"), _("約束した量"), _("提供した量"), _("提供率"), _("期限"), _("状態")],
+        [[r.commitment.partner.display_name, fy(r.commitment.fiscal_year), r.commitment.get_kind_display(),
+          _amount(r.committed, r.commitment.kind, r.hidden), _amount(r.provided, r.commitment.kind, r.hidden),
+          f"{r.ratio}%" if r.ratio is not None else "", r.due, _("期限超過") if r.overdue else ""]
+         for r in report.ledger],
+        [26, 20, 12, 16, 16, 8, 14, 10]))
+    outputs = Section(_("成果"), sheet=_("成果"))
+    outputs.tables.append(Table([_("種類"), _("件数")], [[k, n] for k, n in report.output_counts], [20, 8],
+                                caption=_("種類ごとの件数")))
+    outputs.tables.append(Table(
+        [_("日付"), _("種類"), _("名称"), _("番号など"), _("動かしたKPI")],
+        [[o.date, o.get_kind_display(), o.title, o.identifier, "、".join(k.name for k in o.kpis.all())]
+         for o in report.outputs],
+        [12, 14, 40, 16, 24]))
+    reports = Section(_("最新の定期報告"), sheet=_("定期報告"))
+    reports.tables.append(Table(
+        [_("対象期間の末日"), _("提出日"), _("進捗"), _("課題"), _("次の取り組み")],
+        [[r.period_end, r.submitted_on, r.progress, r.problems, r.next_steps] for r in report.reports],
+        [12, 12, 36, 26, 26]))
+    reports.tables.append(Table(
+        [_("期限"), _("マイルストーン"), _("連携先に関わる"), _("達成日")],
+        [[m.due_date, m.title, m.partner_facing, m.done_on] for m in report.milestones], [12, 40, 12, 12],
+        caption=_("マイルストーン")))
+    signals = Section(_("シグナル"), sheet=_("シグナル"))
+    signals.tables.append(Table(
+        [_("シグナル"), _("判定"), _("理由")],
+        [[s["name"], _severity(s), "\n".join(r["text"] for r in s["reasons"])] for s in report.signals],
+        [22, 10, 70]))
+    reviews = Section(_("評価と場の決定"), sheet=_("評価"))
+    reviews.tables.append(Table(
+        [_("評価日"), _("提言"), _("評価"), _("場の決定"), _("適用された変更")],
+        [[r["review"].created_at.date(), r["review"].get_recommendation_display(), r["review"].assessment,
+          _decision_text(r["review"].decision), _change_text(r["change"])] for r in report.reviews],
+        [12, 10, 40, 30, 20]))
+    return Document(title=p.title, subtitle=_("プロジェクト報告（%(venue)s）") % {"venue": p.venue.name},
+                    sections=[overview, ledger, outputs, reports, signals, reviews])
+
+
+def _decision_text(decision: Any) -> str:
+    if decision is None:
+        return ""
+    return f"{decision.reference} {decision.title}（{decision.get_status_display()}）".strip()
+
+
+def _change_text(change: Any) -> str:
+    if change is None:
+        return ""
+    from .services import CHANGE_LABELS, change_value_label
+
+    if not change.after:
+        return _("変更なし")
+    return "、".join(f"{CHANGE_LABELS.get(k, k)}：{change_value_label(k, v)}" for k, v in change.after.items())
+
+
+# --- The portfolio report ------------------------------------------------------------------------
+
+
+def portfolio_document(report: PortfolioReport, participants: dict[int, tuple[int, int]]) -> Document:
+    fired = {code: 0 for code in SIGNAL_CODES}
+    for row in report.rows:
+        for s in row["signals"]:
+            fired[s["code"]] += s["fired"]
+    overview = Section(_("概要"), sheet=_("概要"), lines=[
+        (_("地域共創の場"), report.venue.name), (_("作成日"), formats.date_format(report.today)),
+        (_("プロジェクト数"), _("%(n)s 件") % {"n": len(report.rows)}),
+        *((_("シグナル：%(name)s") % {"name": signal_name(code)}, _("%(n)s 件") % {"n": n})
+          for code, n in fired.items()),
+        ("", _("非公開の金額は、そのプロジェクトの参加者と事務局にだけ表示します。それ以外の方には「非公開」と示し、"
+               "機関ごとの合計にも含めません（件数を示します）。")),
+    ])
+    summary = Section(_("プロジェクトとシグナル"), sheet=_("プロジェクト"))
+    summary.tables.append(Table(
+        [_("プロジェクト"), _("段階"), _("状況"), _("代表機関"), _("期間"), _("参加（地域内／地域外）"),
+         *(signal_name(code) for code in SIGNAL_CODES)],
+        [[row["project"].title, row["project"].get_stage_display(), row["project"].get_status_display(),
+          row["project"].lead_organization.display_name, _period(row["project"].start_date, row["project"].end_date),
+          "{}／{}".format(*participants.get(row["project"].pk, (0, 0))),
+          *("" if not s["fired"] else _severity(s) for s in row["signals"])] for row in report.rows],
+        [30, 10, 8, 20, 22, 10, 9, 9, 9, 9, 9]))
+    reasons = Section(_("反応したシグナルの理由"), sheet=_("シグナルの理由"))
+    reasons.tables.append(Table(
+        [_("プロジェクト"), _("シグナル"), _("判定"), _("理由")],
+        [[row["project"].title, s["name"], _severity(s), "\n".join(r["text"] for r in s["reasons"])]
+         for row in report.rows for s in row["signals"] if s["fired"]],
+        [28, 18, 8, 60]))
+    partners = Section(_("機関ごとの約束と提供"), sheet=_("機関ごとの合計"))
+    partners.tables.append(Table(
+        [_("提供する組織"), _("種類"), _("約束した量"), _("提供した量"), _("提供率"), _("期限超過（件）"),
+         _("非公開（件）")],
+        [[t.partner.display_name, _kind_label(t.kind), Amount(t.committed, t.kind), Amount(t.provided, t.kind),
+          f"{t.ratio}%" if t.ratio is not None else "", t.overdue, t.hidden] for t in report.partners],
+        [28, 12, 18, 18, 8, 10, 10]))
+    partners.tables.append(Table(
+        [_("提供する組織"), _("年度"), _("種類"), _("約束した量"), _("提供した量")],
+        [[t.partner.display_name, fy(year), _kind_label(t.kind), Amount(v[0], t.kind), Amount(v[1], t.kind)]
+         for t in report.partners for year, v in sorted(t.by_year.items())],
+        [28, 20, 12, 18, 18], caption=_("年度ごと（表示できる金額のみ）")))
+    return Document(title=_("共同研究ポートフォリオ"), subtitle=report.venue.name,
+                    sections=[overview, summary, reasons, partners])
+
+
+# --- Excel -----------------------------------------------------------------------------------------
+
+
+def _excel_value(value: Any) -> Any:
+    if isinstance(value, Amount):
+        return float(value.value) if value.value != value.value.to_integral_value() else int(value.value)
+    if isinstance(value, bool):
+        return text_of(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date | int | float) or value is None:
+        return value
+    return _safe_cell(str(value))
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    clean = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "Sheet"
+    candidate, n = clean, 2
+    while candidate in used:
+        candidate = f"{clean[:28]}({n})"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def to_xlsx(document: Document) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for section in document.sections:
+        sheet = workbook.create_sheet(_sheet_name(section.sheet or section.heading, used))
+        sheet.append([_safe_cell(document.title)])
+        sheet.append([_safe_cell(section.heading)])
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A2"].font = bold
+        widths: dict[int, int] = {1: 20, 2: 40}
+        for label, value in section.lines:
+            sheet.append([_safe_cell(label), _safe_cell(value)])
+            sheet.cell(sheet.max_row, 1).font = bold
+        for table in section.tables:
+            sheet.append([])
+            if table.caption:
+                sheet.append([_safe_cell(table.caption)])
+                sheet.cell(sheet.max_row, 1).font = bold
+            sheet.append([_safe_cell(h) for h in table.headers])
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for index, width in enumerate(table.widths, 1):
+                widths[index] = max(widths.get(index, 0), width)
+            for row in table.rows:
+                sheet.append([_excel_value(v) for v in row])
+                for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    if isinstance(value, Amount):
+                        cell.number_format = "#,##0" if value.kind != "staff" else "#,##0.0"
+                    elif isinstance(value, dt.date):
+                        cell.number_format = "yyyy/mm/dd"
+                    elif isinstance(value, Hidden):
+                        cell.alignment = Alignment(horizontal="right", vertical="top")
+        for index, width in widths.items():
+            sheet.column_dimensions[get_column_letter(index)].width = width
+    workbook.properties.title = f"{document.title} — {document.subtitle}"
+    workbook.properties.language = get_language() or "ja"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+# --- PDF -------------------------------------------------------------------------------------------
+
+
+def to_pdf(document: Document, *, compress: bool = True) -> bytes:
+    """An A4 PDF with Noto Sans JP embedded (subset) so that Japanese prints on any machine."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_compression(compress)
+    pdf.set_title(f"{document.title} — {document.subtitle}")
+    pdf.set_lang(get_language() or "ja")
+    pdf.set_creator("Kyoso")
+    pdf.add_font(FONT_FAMILY, "", str(FONT_DIR / "NotoSansJP-Regular.ttf"))
+    pdf.add_font(FONT_FAMILY, "B", str(FONT_DIR / "NotoSansJP-Bold.ttf"))
+    pdf.set_auto_page_break(auto=True, margin=14)
+    pdf.set_margins(12, 12, 12)
+    pdf.alias_nb_pages()
+    footer_text = f"{document.title} — {document.subtitle}"
+
+    def footer() -> None:
+        pdf.set_y(-10)
+        pdf.set_font(FONT_FAMILY, "", 7)
+        pdf.cell(0, 5, text=f"{footer_text}    {pdf.page_no()} / {{nb}}", align="R")
+
+    pdf.footer = footer  # type: ignore[method-assign]
+    pdf.add_page()
+    pdf.set_font(FONT_FAMILY, "B", 16)
+    pdf.multi_cell(0, 9, text=document.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, "", 10)
+    pdf.multi_cell(0, 6, text=document.subtitle, new_x="LMARGIN", new_y="NEXT")
+    heading_style = FontFace(emphasis="BOLD", fill_color=(230, 236, 245))
+    for section in document.sections:
+        pdf.ln(3)
+        pdf.set_font(FONT_FAMILY, "B", 12)
+        pdf.multi_cell(0, 7, text=section.heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT_FAMILY, "", 9)
+        for label, value in section.lines:
+            if not value and label:
+                continue
+            line = f"{label}：{value}" if label else value
+            pdf.multi_cell(0, 5, text=line, new_x="LMARGIN", new_y="NEXT")
+        for table in section.tables:
+            pdf.ln(1)
+            if table.caption:
+                pdf.set_font(FONT_FAMILY, "B", 9)
+                pdf.multi_cell(0, 5, text=table.caption, new_x="LMARGIN", new_y="NEXT")
+                pdf.set_font(FONT_FAMILY, "", 8)
+            if not table.rows:
+                pdf.set_font(FONT_FAMILY, "", 8)
+                pdf.multi_cell(0, 5, text=_("なし"), new_x="LMARGIN", new_y="NEXT")
+                continue
+            pdf.set_font(FONT_FAMILY, "", 8)
+            with pdf.table(col_widths=tuple(table.widths), headings_style=heading_style, line_height=4.5,
+                           text_align="LEFT", repeat_headings=1) as pdf_table:
+                header = pdf_table.row()
+                for heading in table.headers:
+                    header.cell(heading)
+                for values in table.rows:
+                    row = pdf_table.row()
+                    for value in values:
+                        numeric = isinstance(value, Amount | int | float | Decimal | Hidden) and not isinstance(
+                            value, bool)
+                        row.cell(text_of(value), align="RIGHT" if numeric else None)
+    return bytes(pdf.output())

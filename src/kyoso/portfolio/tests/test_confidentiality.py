@@ -1,0 +1,230 @@
+"""Confidential cash amounts and confidential outputs never reach a non-participant: not through a page, an
+API endpoint, an export or a search result; the project's participants and the secretariat (and staff) do see
+them. The rule lives in ``kyoso.portfolio.permissions``; every channel is checked here end to end."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from kyoso.portfolio import exports, reporting
+from kyoso.portfolio.models import Project
+from kyoso.portfolio.permissions import can_see_confidential, confidential_access, mask_params
+from kyoso.venues.permissions import venue_access
+
+from .secret_project import (
+    INSIDERS,
+    OUTSIDERS,
+    PUBLIC_OUTPUT,
+    SECRET_AMOUNT,
+    SECRET_OUTPUT,
+    SLUG,
+    build_secret_project,
+    leaks,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secret(users):
+    return build_secret_project()
+
+
+def page_client(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def api(username: str) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username=username))
+    return client
+
+
+def xlsx_text(body: bytes) -> str:
+    book = load_workbook(io.BytesIO(body))
+    return "\n".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row
+                     if c is not None)
+
+
+# --- The rule ------------------------------------------------------------------------------------
+
+
+def test_the_bulk_rule_agrees_with_the_single_rule_and_takes_one_query(secret, users, django_assert_num_queries):
+    projects = list(Project.objects.filter(venue__slug=SLUG))
+    venue = secret.project.venue
+    for username in (*INSIDERS, *OUTSIDERS):
+        user = users[username]
+        rights = venue_access(user, venue)
+        expected = {p.pk for p in projects if can_see_confidential(user, p, rights)}
+        with django_assert_num_queries(0 if rights.is_secretariat else 1):
+            assert confidential_access(user, projects, rights) == expected
+        assert (secret.project.pk in expected) == (username in INSIDERS), username
+
+
+def test_observers_who_take_part_see_secrets_but_never_write(users):
+    from kyoso.portfolio.permissions import can_record
+
+    project = Project.objects.get(venue__slug=SLUG, title__contains="赤潮原因プランクトン")  # the observer takes part
+    rights = venue_access(users["observer"], project.venue)
+    assert can_see_confidential(users["observer"], project, rights)
+    assert not can_record(users["observer"], project, rights)
+
+
+def test_masked_reason_parameters_keep_the_ratio_and_drop_every_amount():
+    params = {"kind": "cash", "partner_name": "A", "committed": 100, "provided": 10, "missing": 90, "ratio": 0.1,
+              "by_fiscal_year": [{"fiscal_year": 2024, "committed": 100, "provided": 10}]}
+    masked = mask_params(params, show_amounts=False)
+    assert masked["committed"] is masked["provided"] is masked["missing"] is None
+    assert masked["by_fiscal_year"] == [{"fiscal_year": 2024, "committed": None, "provided": None}]
+    assert masked["ratio"] == 0.1 and masked["amounts_hidden"] is True
+    assert mask_params(params, show_amounts=True) == params
+    assert mask_params({**params, "kind": "staff"}, show_amounts=False)["committed"] == 100
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def test_pages_hide_the_secrets_from_outsiders_and_show_them_to_insiders(secret):
+    detail = reverse("portfolio:project_detail", args=[SLUG, secret.project.pk])
+    lists = [reverse("portfolio:portfolio", args=[SLUG]), reverse("portfolio:matrix", args=[SLUG]),
+             reverse("portfolio:chart", args=[SLUG])]
+    for username in OUTSIDERS:
+        client = page_client(username)
+        body = client.get(detail).content.decode()
+        assert "秘密保持の確認用プロジェクト" in body and PUBLIC_OUTPUT in body
+        assert leaks(body) == [], username
+        assert "非公開" in body
+        for url in lists:
+            response = client.get(url)
+            assert response.status_code == 200
+            assert leaks(response.content.decode()) == [], (username, url)
+    for username in INSIDERS:
+        body = page_client(username).get(detail).content.decode()
+        assert "7,654,321" in body and SECRET_OUTPUT in body, username
+
+
+def test_search_and_filters_find_the_project_but_never_by_its_secrets(secret):
+    url = reverse("portfolio:portfolio", args=[SLUG])
+    for username in OUTSIDERS:
+        client = page_client(username)
+        found = client.get(url, {"q": "秘密保持"}).content.decode()
+        assert "秘密保持の確認用プロジェクト" in found and leaks(found) == []
+        for query in ("エックスワイゼット", "7654321", "7,654,321"):
+            body = client.get(url, {"q": query}).content.decode().replace(query, "")  # the search box echoes it
+            assert "秘密保持の確認用プロジェクト" not in body and leaks(body) == [], query
+        partner = client.get(url, {"partner": secret.commitment.partner_id, "signal": "resource_shortfall"})
+        assert leaks(partner.content.decode()) == []
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+def test_api_hides_the_amount_and_the_output_from_outsiders(secret):
+    pk, cid, oid = secret.project.pk, secret.commitment.pk, secret.output.pk
+    for username in OUTSIDERS:
+        client = api(username)
+        responses = [
+            client.get(f"/api/v1/projects/{pk}/"), client.get("/api/v1/projects/", {"venue": SLUG}),
+            client.get("/api/v1/projects/", {"venue": SLUG, "q": "秘密保持"}),
+            client.get(f"/api/v1/commitments/{cid}/"), client.get("/api/v1/commitments/", {"project": pk}),
+            client.get("/api/v1/commitments/", {"venue": SLUG, "limit": 500}),
+            client.get("/api/v1/outputs/", {"project": pk}), client.get("/api/v1/outputs/", {"venue": SLUG,
+                                                                                           "limit": 500}),
+        ]
+        for response in responses:
+            assert response.status_code == 200, response.content
+            assert leaks(response.content.decode()) == [], (username, response.request["PATH_INFO"])
+        assert client.get(f"/api/v1/outputs/{oid}/").status_code == 404
+        commitment = client.get(f"/api/v1/commitments/{cid}/").json()
+        assert commitment["amount"] is None and commitment["amount_hidden"] is True
+        assert commitment["provided"] is None and commitment["ratio"] == 10
+        assert commitment["provisions"][0]["amount"] is None and commitment["provisions"][0]["evidence"] is None
+        detail = client.get(f"/api/v1/projects/{pk}/").json()
+        assert detail["confidential_visible"] is False
+        assert [o["title"] for o in detail["outputs"]] == [PUBLIC_OUTPUT]
+        shortfall = next(s for s in detail["signals"] if s["code"] == "resource_shortfall")
+        assert shortfall["fired"]
+        cash = next(r for r in shortfall["reasons"] if r["params"]["kind"] == "cash")
+        assert cash["params"]["committed"] is None and cash["params"]["amounts_hidden"] is True
+        assert "（非公開）" in cash["text"]
+
+
+def test_api_shows_the_secrets_to_insiders(secret):
+    pk, cid = secret.project.pk, secret.commitment.pk
+    for username in INSIDERS:
+        client = api(username)
+        commitment = client.get(f"/api/v1/commitments/{cid}/").json()
+        assert commitment["amount"] == f"{SECRET_AMOUNT}.00" and commitment["amount_hidden"] is False
+        detail = client.get(f"/api/v1/projects/{pk}/").json()
+        assert detail["confidential_visible"] is True
+        assert SECRET_OUTPUT in [o["title"] for o in detail["outputs"]]
+        assert client.get(f"/api/v1/outputs/{secret.output.pk}/").status_code == 200
+        shortfall = next(s for s in detail["signals"] if s["code"] == "resource_shortfall")
+        cash = next(r for r in shortfall["reasons"] if r["params"]["kind"] == "cash")
+        assert cash["params"]["committed"] == SECRET_AMOUNT and "7,654,321" in cash["text"]
+
+
+def test_a_review_snapshot_masks_amounts_for_outsiders(secret):
+    response = api("secretariat").post("/api/v1/reviews/", {
+        "project": secret.project.pk, "assessment": "提供が大きく不足しています。", "recommendation": "adjust"},
+        format="json")
+    assert response.status_code == 201, response.content
+    assert leaks(response.content.decode())  # the secretariat sees the amounts in the snapshot
+    review_id = response.json()["id"]
+    for username in OUTSIDERS:
+        client = api(username)
+        for r in (client.get(f"/api/v1/reviews/{review_id}/"), client.get("/api/v1/reviews/", {"venue": SLUG}),
+                  client.get(f"/api/v1/projects/{secret.project.pk}/")):
+            assert r.status_code == 200 and leaks(r.content.decode()) == [], username
+    assert leaks(api("company").get(f"/api/v1/reviews/{review_id}/").content.decode())
+
+
+# --- Exports -------------------------------------------------------------------------------------
+
+
+def test_exports_show_hidden_to_outsiders_and_the_amounts_to_insiders(secret):
+    urls = {
+        "project_xlsx": reverse("portfolio:project_export_xlsx", args=[SLUG, secret.project.pk]),
+        "portfolio_xlsx": reverse("portfolio:portfolio_export_xlsx", args=[SLUG]),
+    }
+    for username in OUTSIDERS:
+        client = page_client(username)
+        for name, url in urls.items():
+            text = xlsx_text(client.get(url).content)
+            assert "秘密保持の確認用プロジェクト" in text
+            assert leaks(text) == [], (username, name)
+            assert "非公開" in text
+        searched = xlsx_text(client.get(urls["portfolio_xlsx"], {"q": "エックスワイゼット"}).content)
+        assert "秘密保持の確認用プロジェクト" not in searched
+    for username in ("company", "secretariat"):
+        text = xlsx_text(page_client(username).get(urls["project_xlsx"]).content)
+        assert str(SECRET_AMOUNT) in text and SECRET_OUTPUT in text
+
+
+def test_pdf_documents_follow_the_same_rule(secret, users):
+    venue = secret.project.venue
+    project = Project.objects.select_related("venue", "lead_organization").get(pk=secret.project.pk)
+    projects = list(Project.objects.filter(venue=venue).select_related("lead_organization"))
+    for username, insider in (("bank", False), ("observer", False), ("researcher", True), ("secretariat", True)):
+        user = users[username]
+        rights = venue_access(user, venue)
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        project_text = exports.project_document(reporting.project_report(project, user, rights, today)).text()
+        portfolio_text = exports.portfolio_document(reporting.portfolio_report(venue, projects, user, rights, today),
+                                                    reporting.participant_counts(projects)).text()
+        assert bool(leaks(project_text)) is insider, username
+        assert ("7,654,321円" in project_text) is insider
+        assert leaks(portfolio_text) == [] or insider, username
+        response = page_client(username).get(reverse("portfolio:project_export_pdf", args=[SLUG, project.pk]))
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
