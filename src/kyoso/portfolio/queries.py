@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.core.cache import cache
+from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from kyoso.visions.models import Kpi, VisionVersion
 from kyoso.visions.queries import kpi_histories, kpi_state
 
+from .domain.progress import progress_point
 from .domain.signals import (
     CommitmentFact,
     KpiFact,
@@ -24,7 +27,7 @@ from .domain.signals import (
     Thresholds,
     evaluate_portfolio,
 )
-from .models import Commitment, ExpectedKpi, Milestone, Output, PortfolioSettings, Project, Report
+from .models import Commitment, ExpectedKpi, Milestone, Output, PortfolioSettings, Project, Provision, Report
 
 
 def projects_of(venue: Any) -> QuerySet[Project]:
@@ -41,42 +44,57 @@ def kpi_statuses(kpi_ids: set[int], today: dt.date) -> dict[int, tuple[str, str]
     }
 
 
+def _scope(projects: list[Project], path: str = "project") -> dict[str, Any]:
+    """The filter that selects the rows of these projects: by venue when they are many projects of one venue
+    (a long ``IN`` list costs more to build than the few rows of other projects it keeps out), else by id."""
+    venues = {p.venue_id for p in projects}
+    if len(projects) > 200 and len(venues) == 1:
+        return {f"{path}__venue_id": venues.pop()}
+    return {f"{path}_id__in": [p.pk for p in projects]}
+
+
 def project_facts(projects: list[Project], today: dt.date) -> list[ProjectFacts]:
     """Build the signal inputs of many projects with a fixed number of queries."""
     ids = [p.pk for p in projects]
+    scope = _scope(projects)
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
-    commitments = (Commitment.objects.filter(project_id__in=ids).select_related("partner")
-                   .annotate(provided=Coalesce(Sum("provisions__amount"), zero)))
+    # values_list, not model instances: a portfolio has tens of thousands of these rows.
+    commitments = (Commitment.objects.filter(**scope)
+                   .annotate(provided_total=Coalesce(Sum("provisions__amount"), zero))
+                   .values_list("project_id", "partner_id", "partner__name", "fiscal_year", "kind", "amount",
+                                "provided_total"))
     by_project_commitments: dict[int, list[CommitmentFact]] = defaultdict(list)
-    for c in commitments:
-        by_project_commitments[c.project_id].append(CommitmentFact(
-            partner_id=c.partner_id, partner_name=c.partner.name, fiscal_year=c.fiscal_year, kind=c.kind,
-            committed=c.amount, provided=c.provided))
+    for project_id, partner_id, partner_name, fiscal_year, kind, amount, provided in commitments:
+        by_project_commitments[project_id].append(CommitmentFact(
+            partner_id=partner_id, partner_name=partner_name, fiscal_year=fiscal_year, kind=kind,
+            committed=amount, provided=provided))
     outputs: dict[int, list[OutputFact]] = defaultdict(list)
     kpis_of_output: dict[int, list[int]] = defaultdict(list)
-    for output_id, kpi_id in Output.kpis.through.objects.filter(output__project_id__in=ids).values_list(
+    for output_id, kpi_id in Output.kpis.through.objects.filter(**_scope(projects, "output__project")).values_list(
             "output_id", "kpi_id"):
         kpis_of_output[output_id].append(kpi_id)
-    for o in Output.objects.filter(project_id__in=ids).only("id", "project_id", "kind", "date"):
-        outputs[o.project_id].append(OutputFact(o.kind, o.date, tuple(kpis_of_output.get(o.pk, ()))))
-    expected = list(ExpectedKpi.objects.filter(project_id__in=ids).values_list("project_id", "kpi_id"))
+    for output_id, project_id, kind, date in Output.objects.filter(**scope).values_list(
+            "id", "project_id", "kind", "date"):
+        outputs[project_id].append(OutputFact(kind, date, tuple(kpis_of_output.get(output_id, ()))))
+    expected = list(ExpectedKpi.objects.filter(**scope).values_list("project_id", "kpi_id"))
     statuses = kpi_statuses({kpi_id for _, kpi_id in expected}, today)
     expected_by_project: dict[int, list[KpiFact]] = defaultdict(list)
     for project_id, kpi_id in expected:
         name, status = statuses[kpi_id]
         expected_by_project[project_id].append(KpiFact(kpi_id, name, status))
     reports: dict[int, list[ReportFact]] = defaultdict(list)
-    for project_id, period_end, submitted_on in Report.objects.filter(
-            project_id__in=ids).values_list("project_id", "period_end", "submitted_on"):
+    for project_id, period_end, submitted_on in Report.objects.filter(**scope).values_list(
+            "project_id", "period_end", "submitted_on"):
         reports[project_id].append(ReportFact(period_end, submitted_on))
     milestones: dict[int, list[MilestoneFact]] = defaultdict(list)
-    for project_id, title, due, done_on, partner_facing in Milestone.objects.filter(project_id__in=ids).values_list(
+    for project_id, title, due, done_on, partner_facing in Milestone.objects.filter(**scope).values_list(
             "project_id", "title", "due_date", "done_on", "partner_facing"):
         milestones[project_id].append(MilestoneFact(title, due, done_on is not None and done_on <= today,
                                                     partner_facing))
     agreed_visions = VisionVersion.objects.filter(status=VisionVersion.Status.AGREED).values("vision_id")
+    project_scope = {"venue_id": scope["project__venue_id"]} if "project__venue_id" in scope else {"pk__in": ids}
     themes_agreed = dict(
-        Project.objects.filter(pk__in=ids).annotate(
+        Project.objects.filter(**project_scope).annotate(
             n=Count("themes", filter=Q(themes__issue__vision_id__in=agreed_visions), distinct=True))
         .values_list("pk", "n"))
     return [
@@ -133,3 +151,50 @@ def kpis_with_status(kpi_ids: set[int], today: dt.date) -> list[dict[str, Any]]:
     statuses = kpi_statuses(kpi_ids, today)
     kpis = Kpi.objects.filter(pk__in=kpi_ids).order_by("vision_id", "code").values("id", "code", "name", "vision_id")
     return [{**k, "status": statuses[k["id"]][1]} for k in kpis]
+
+
+# --- The portfolio overview, cached until its inputs change ---------------------------------------------
+
+OVERVIEW_TTL = 24 * 3600
+
+
+def portfolio_fingerprint(venue: Any, today: dt.date, thresholds: Thresholds) -> str:
+    """What the signals of a venue's portfolio depend on, as one short string: the day, the thresholds, and
+    for each input table its row count and latest change (a few aggregate queries, no rows fetched)."""
+    from kyoso.visions.models import Observation
+
+    parts = [today.isoformat(), repr(thresholds)]
+    for model, path in ((Project, "venue"), (Commitment, "project__venue"), (Provision, "commitment__project__venue"),
+                        (Output, "project__venue"), (Report, "project__venue"), (Milestone, "project__venue"),
+                        (Observation, "kpi__vision__venue"), (VisionVersion, "vision__venue")):
+        row = model.objects.filter(**{path: venue}).aggregate(n=Count("id"), latest=Max("updated_at"))
+        parts.append(f"{row['n']}:{row['latest']}")
+    parts.append(str(ExpectedKpi.objects.filter(project__venue=venue).count()))
+    parts.append(str(Output.kpis.through.objects.filter(output__project__venue=venue).count()))
+    parts.append(str(Project.themes.through.objects.filter(project__venue=venue).count()))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+def portfolio_overview(venue: Any, today: dt.date, thresholds: Thresholds | None = None) -> dict[int, dict[str, Any]]:
+    """For every project of the venue: the signals that fired (code, severity) and its resources-vs-progress
+    point. Computed for the whole portfolio at once and cached until an input changes (see
+    :func:`portfolio_fingerprint`), so list pages never recompute 1,000 projects per request. Holds no
+    amounts, so it is the same for every reader."""
+    thresholds = thresholds or thresholds_of(venue)
+    key = f"kyoso:portfolio-overview:{venue.pk}:{portfolio_fingerprint(venue, today, thresholds)}"
+    overview = cache.get(key)
+    if overview is None:
+        projects = list(Project.objects.filter(venue=venue).only("id", "venue_id", "start_date", "end_date", "stage",
+                                                                  "report_interval_months"))
+        facts = project_facts(projects, today)
+        reviews = evaluate_portfolio(facts, today, thresholds)
+        overview = {}
+        for fact, review in zip(facts, reviews, strict=True):
+            point = progress_point(fact, today, thresholds.grace_days)
+            overview[fact.project_id] = {
+                "fired": [(s.code, s.severity) for s in review.fired],
+                "point": (point.provision, point.progress, point.groups_due, point.milestones_due,
+                          point.milestones_done),
+            }
+        cache.set(key, overview, OVERVIEW_TTL)
+    return overview

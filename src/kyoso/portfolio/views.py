@@ -32,8 +32,8 @@ from kyoso.venues.permissions import VenueAccess, require_member
 
 from . import queries, services
 from .domain.chart import ChartPoint, ChartText, render_progress_chart
-from .domain.progress import progress_point, quadrant
-from .domain.signals import evaluate, report_period_ends
+from .domain.progress import ProgressPoint, quadrant
+from .domain.signals import SIGNAL_CODES, evaluate, report_period_ends
 from .forms import (
     CommitmentForm,
     MilestoneDoneForm,
@@ -104,27 +104,27 @@ def filtered_projects(venue: Venue, form: PortfolioFilterForm) -> Any:
 @access(VENUE_PARTICIPANT)
 def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
     venue, rights = _venue(request, slug)
-    today = timezone.localdate()
     form = PortfolioFilterForm(request.GET or None, venue=venue)
-    projects = list(filtered_projects(venue, form))
-    reviews = {r.project_id: r for r in queries.evaluate_projects(projects, today, queries.thresholds_of(venue))}
-    fired_counts: dict[str, int] = defaultdict(int)
-    for review in reviews.values():
-        for signal in review.fired:
-            fired_counts[signal.code] += 1
+    projects = filtered_projects(venue, form)
+    overview = queries.portfolio_overview(venue, timezone.localdate())
     wanted_signal = form.cleaned_data.get("signal") if form.is_bound and form.is_valid() else ""
     if wanted_signal:
-        projects = [p for p in projects if reviews[p.pk].signal(wanted_signal).fired]
+        projects = projects.filter(pk__in=[pk for pk, item in overview.items()
+                                           if any(code == wanted_signal for code, _s in item["fired"])])
+    ids = list(projects.values_list("pk", flat=True))
+    fired_counts: dict[str, int] = defaultdict(int)
+    for pk in ids:
+        for code, _severity in overview.get(pk, {}).get("fired", ()):
+            fired_counts[code] += 1
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    sees = participant_projects(request.user, [p.pk for p in page]) if not rights.is_secretariat else None
     rows = [
-        {"project": p, "signals": [s for s in _signals(reviews[p.pk], sees is None or p.pk in sees) if s["fired"]]}
+        {"project": p, "signals": [{"code": code, "name": signal_name(code), "severity": severity}
+                                   for code, severity in overview.get(p.pk, {}).get("fired", ())]}
         for p in page
     ]
     context = {
-        "venue": venue, "rights": rights, "rows": rows, "page": page, "form": form, "total": len(projects),
-        "fired_counts": [(signal_name(code), n) for code, n in sorted(fired_counts.items())],
-        "query": request.GET.copy(),
+        "venue": venue, "rights": rights, "rows": rows, "page": page, "form": form, "total": len(ids),
+        "fired_counts": [(signal_name(code), fired_counts[code]) for code in SIGNAL_CODES if code in fired_counts],
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "portfolio/portfolio.html#results", context)
@@ -164,13 +164,11 @@ def portfolio_chart(request: HttpRequest, slug: str) -> HttpResponse:
     form = PortfolioFilterForm(request.GET or None, venue=venue)
     projects = list(filtered_projects(venue, form))
     thresholds = queries.thresholds_of(venue)
-    facts = queries.project_facts(projects, today)
-    by_id = {p.pk: p for p in projects}
+    overview = queries.portfolio_overview(venue, today, thresholds)
     rows, chart_points = [], []
-    for fact in facts:
-        point = progress_point(fact, today, thresholds.grace_days)
+    for project in projects:
+        point = ProgressPoint(project.pk, *overview[project.pk]["point"])
         group = quadrant(point, thresholds.shortfall_ratio)
-        project = by_id[fact.project_id]
         rows.append({"project": project, "point": point, "group": group, "group_label": QUADRANTS.get(group, ""),
                      "provision": None if point.provision is None else round(point.provision * 100),
                      "progress": None if point.progress is None else round(point.progress * 100)})
