@@ -71,7 +71,7 @@ class SeesMixin:
 # --- Signals ---------------------------------------------------------------------------------------
 
 
-class ReasonSerializer(serializers.Serializer):
+class SignalReasonSerializer(serializers.Serializer):
     code = serializers.CharField()
     text = serializers.CharField(help_text="The reason as a sentence in the active language.")
     params = serializers.DictField(help_text="The numbers behind it (see kyoso.portfolio.domain.signals); cash "
@@ -83,7 +83,7 @@ class SignalSerializer(serializers.Serializer):
     name = serializers.CharField()
     fired = serializers.BooleanField()
     severity = EnumField([(s, s) for s in SEVERITIES], enum_name="SignalSeverityEnum")
-    reasons = ReasonSerializer(many=True)
+    reasons = SignalReasonSerializer(many=True)
 
 
 class FiredSignalSerializer(serializers.Serializer):

@@ -1,0 +1,105 @@
+"""The project and portfolio reports: the document's rows, Excel in the house style (Japanese headers, fiscal
+years as 2026年度, formula injection neutralised) and PDF with Noto Sans JP embedded."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from kyoso.portfolio import exports, reporting
+from kyoso.portfolio.models import Project
+from kyoso.venues.permissions import venue_access
+
+from .secret_project import SECRET_AMOUNT, SLUG, build_secret_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secret(users):
+    secret = build_secret_project()
+    secret.project.title = "=HYPERLINK(\"http://example.invalid\")"  # a hostile title
+    secret.project.save(update_fields=["title"])
+    return secret
+
+
+def documents(user, project):
+    venue = project.venue
+    rights = venue_access(user, venue)
+    today = timezone.localdate()
+    projects = list(Project.objects.filter(venue=venue).select_related("lead_organization"))
+    project = Project.objects.select_related("venue", "lead_organization").get(pk=project.pk)
+    return (exports.project_document(reporting.project_report(project, user, rights, today)),
+            exports.portfolio_document(reporting.portfolio_report(venue, projects, user, rights, today),
+                                       reporting.participant_counts(projects)))
+
+
+def test_the_project_document_has_every_part_of_the_report(secret, users):
+    project_doc, _portfolio = documents(users["secretariat"], secret.project)
+    headings = [s.heading for s in project_doc.sections]
+    assert headings == ["概要", "約束と提供（機関・年度・種類ごと）", "成果", "最新の定期報告", "シグナル",
+                        "評価と場の決定"]
+    text = project_doc.text()
+    for expected in ("研究代表者", "企業側責任者", "地域内", "期限超過", "資源の提供不足", "重大", "試作品",
+                     "7,654,321円", "年度（令和"):
+        assert expected in text, expected
+    ledger = project_doc.sections[1].tables[0]
+    cash = next(row for row in ledger.rows if row[2] == "資金")
+    assert cash[1].startswith(f"{secret.commitment.fiscal_year}年度") and cash[5] == "10%" and cash[7] == "期限超過"
+
+
+def test_the_portfolio_document_summarises_every_project_and_each_partner(secret, users):
+    _project, portfolio_doc = documents(users["bank"], secret.project)
+    summary = portfolio_doc.sections[1].tables[0]
+    assert summary.headers[-5:] == ["資源の提供不足", "KPIへの寄与の停滞", "研究者の都合の優先", "報告の遅れ",
+                                    "ビジョンとのつながりなし"]
+    assert len(summary.rows) == Project.objects.filter(venue__slug=SLUG).count()
+    row = next(r for r in summary.rows if r[0] == secret.project.title)
+    assert row[-5] == "重大" and row[-1] == "要確認"
+    partners = portfolio_doc.sections[3].tables[0]
+    seimitsu = next(r for r in partners.rows if r[0].startswith("遠州精密") and r[1] == "資金")
+    assert seimitsu[6] >= 1  # the secret commitment is counted as hidden, not added up, for the bank
+    assert str(SECRET_AMOUNT) not in portfolio_doc.text()
+
+
+def test_excel_reports_have_japanese_sheets_and_neutralise_formulas(secret, users):
+    client = Client()
+    client.force_login(users["secretariat"])
+    for url in (reverse("portfolio:project_export_xlsx", args=[SLUG, secret.project.pk]),
+                reverse("portfolio:portfolio_export_xlsx", args=[SLUG])):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert "attachment" in response["Content-Disposition"]
+        book = load_workbook(io.BytesIO(response.content))
+        assert "概要" in book.sheetnames
+        values = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+        titles = [v for v in values if isinstance(v, str) and "HYPERLINK" in v]
+        assert titles and all(v.startswith("'=") for v in titles)
+        assert any(isinstance(v, str) and re.match(r"\d{4}年度", v) for v in values)
+    book = load_workbook(io.BytesIO(client.get(reverse("portfolio:project_export_xlsx",
+                                                       args=[SLUG, secret.project.pk])).content))
+    assert SECRET_AMOUNT in [c for row in book["約束と提供"].iter_rows(values_only=True) for c in row]
+
+
+def test_pdf_embeds_the_japanese_font_and_its_text(secret, users):
+    project_doc, portfolio_doc = documents(users["company"], secret.project)
+    for document in (project_doc, portfolio_doc):
+        pdf = exports.to_pdf(document, compress=False)
+        assert pdf.startswith(b"%PDF")
+        assert b"/FontFile2" in pdf and b"NotoSansJP" in pdf
+        # The text is written as glyph ids; the ToUnicode map says which characters were embedded.
+        mapped = {int(code, 16) for code in re.findall(rb"<[0-9A-F]{4}> <([0-9A-F]{4,8})>", pdf)}
+        for character in "約束提供年度概要非公開":
+            assert ord(character) in mapped, character
+    client = Client()
+    client.force_login(users["observer"])
+    response = client.get(reverse("portfolio:portfolio_export_pdf", args=[SLUG]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and len(response.content) < 1_000_000  # subset, not the whole font
