@@ -363,6 +363,11 @@ class MatchIndex:
             else:
                 cand = np.array(sorted(self._row_of.values()), dtype=np.int64)
             cand = cand[self._allowed_mask(cand, allowed, year_from)] if len(cand) else cand
+            if len(cand) > 2 * n_cand:  # keep the best of the allowed by each route (vectorised)
+                sims = self._vectors.similarity(q_vec, cand)
+                by_dense = cand[np.argpartition(-sims, n_cand - 1)[:n_cand]]
+                by_lex = cand[np.argpartition(-bm[cand], n_cand - 1)[:n_cand]]
+                cand = np.unique(np.concatenate([by_dense, by_lex[bm[by_lex] > 0]]))
         return cand
 
     def _features(self, q_terms: list[str], q_vec: np.ndarray, rows: np.ndarray, bm: np.ndarray
