@@ -171,6 +171,23 @@ EXPECTED = {
     "api:report-detail": "venue_participant",
     "api:review-list": "venue_participant",
     "api:review-detail": "venue_participant",
+    "matching:researcher_list": "public",
+    "matching:researcher_detail": "public",
+    "matching:match": "venue_participant",
+    "matching:shortlist_list": "venue_participant",
+    "matching:shortlist_create": "venue_participant",
+    "matching:shortlist_detail": "venue_participant",
+    "matching:entry_note": "venue_participant",
+    "matching:contact_create": "venue_participant",
+    "matching:proposal_create": "venue_participant",
+    "matching:proposal_decide": "secretariat",
+    "api:researcher-list": "public",
+    "api:researcher-detail": "public",
+    "api:matching-search-list": "venue_participant",
+    "api:shortlist-list": "venue_participant",
+    "api:shortlist-detail": "venue_participant",
+    "api:shortlist-entries": "venue_participant",
+    "api:shortlist-contacts": "venue_participant",
     "api-token": "public",
     "api-schema": "public",
     "api-docs": "public",
@@ -242,6 +259,7 @@ PK_OBJECTS = {
     "documents": "document", "decisions": "decision", "actions": "action", "action-items": "action",
     "memberships": "membership", "visions": "vision", "portfolio": "project", "kpis": "kpi", "imports": "batch",
     "vision-versions": "version",
+    "researchers": "researcher", "shortlists": "shortlist", "proposals": "proposal",
     "projects": "project", "commitments": "commitment", "outputs": "output", "reports": "report", "reviews": "review",
 }
 
@@ -249,6 +267,7 @@ PK_OBJECTS = {
 # The sample meeting has draft minutes that its attendees (the representatives) may correct; the
 # sample decision was endorsed through a proposal; the sample action belongs to the URA.
 REPRESENTATIVES = {"secretariat", "ura", "company", "bank"}
+CONTRIBUTORS = {"secretariat", "ura", "company", "bank", "researcher", "admin"}
 PROJECT_RECORDERS = {"secretariat", "researcher", "company", "admin"}
 OBJECT_LEVEL = {
     ("venues:minutes_edit", "get"): REPRESENTATIVES | {"admin"},
@@ -270,6 +289,12 @@ OBJECT_LEVEL = {
     ("api:import-apply", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
     ("api:vision-version-propose", "post"): {"secretariat", "admin"},
     ("api:vision-version-endorse", "post"): REPRESENTATIVES,
+    # Shortlists and contact notes: observers read but never write.
+    **{(f"matching:{name}", method): CONTRIBUTORS for name, method in (
+        ("shortlist_create", "post"), ("entry_note", "post"), ("contact_create", "get"), ("contact_create", "post"),
+        ("proposal_create", "get"), ("proposal_create", "post"))},
+    ("api:shortlist-entries", "post"): CONTRIBUTORS,
+    ("api:shortlist-contacts", "post"): CONTRIBUTORS,
     # Records of a project: its participants (the sample project's: researcher, company, and the city's
     # contact who is the secretariat) and the secretariat; observers and other members only read.
     **{(f"portfolio:{name}", method): PROJECT_RECORDERS
@@ -298,7 +323,10 @@ def venue_objects():
     from kyoso.portfolio.models import Project, Review
 
     project = Project.objects.get(venue__slug="hamamatsu-sample", title__startswith="浜名湖の水質センサー網")
+    from kyoso.matching.tests.objects import permission_objects
+
     return {
+        **permission_objects(),
         "project": project,
         "commitment": project.commitments.first(),
         "output": project.outputs.filter(is_confidential=False).first(),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("kyoso.regions.urls")),
     path("venues/<slug:slug>/visions/", include("kyoso.visions.urls")),
     path("venues/<slug:slug>/portfolio/", include("kyoso.portfolio.urls")),
+    path("", include("kyoso.matching.urls")),
     path("venues/", include("kyoso.venues.urls")),
     path("api/", include("kyoso.api.urls")),
     path("admin/", admin.site.urls),
