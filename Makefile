@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/kyoso bench-directory
 	$(BIN)/kyoso bench-venue-home
 	$(BIN)/kyoso bench-vision
+	$(BIN)/kyoso bench-portfolio
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

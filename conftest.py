@@ -104,3 +104,12 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (the portfolio overview is cached by a fingerprint of its inputs)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

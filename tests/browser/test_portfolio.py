@@ -49,3 +49,71 @@ def test_confidential_cash_is_hidden_from_non_participants(page: Page, live_serv
 def test_anonymous_visitors_are_sent_to_login(page: Page, live_server, users):
     page.goto(f"{live_server.url}{SAMPLE}/")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/venues/hamamatsu-sample/portfolio/")
+
+
+def test_commitment_and_provision_fire_a_shortfall_and_a_review_becomes_a_decision_that_updates_the_project(
+        page: Page, live_server, users):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kyoso.portfolio.models import Project
+
+    errors = watch_console(page)
+    project = Project.objects.get(venue__slug="hamamatsu-sample", title__startswith="浜名湖の水質センサー網")
+    url = f"{live_server.url}{SAMPLE}/{project.pk}/"
+    today = timezone.localdate()
+    last_fiscal_year = (today.year if today.month >= 4 else today.year - 1) - 1
+
+    # The company lead records what the company promised last fiscal year, and what it gave.
+    login(page, live_server.url, "company")
+    page.goto(url)
+    page.get_by_role("link", name="約束を登録").click()
+    page.get_by_label("提供する組織").select_option(label="遠州精密工業株式会社（サンプル）")
+    page.get_by_label("年度").fill(str(last_fiscal_year))
+    page.get_by_label("種類").select_option("staff")
+    page.get_by_label("約束した量").fill("１２")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("status").first).to_contain_text("約束を登録しました")
+    row = page.locator("#ledger-heading + * tbody tr, section[aria-labelledby=ledger-heading] tbody tr").filter(
+        has_text="人員（人月）").filter(has_text=f"{last_fiscal_year}年度").filter(has_text="遠州精密")
+    row.get_by_role("link", name="提供を記録").click()
+    page.get_by_label("提供した量").fill("2")
+    page.get_by_label("提供日").fill((today - dt.timedelta(days=60)).isoformat())
+    page.get_by_label("証跡").fill("作業日報")
+    page.get_by_role("button", name="保存").click()
+    shortfall = page.locator(".k-signal").filter(has_text="資源の提供不足")
+    expect(shortfall).to_contain_text("約束 12 に対し提供 2")
+
+    # The secretariat reviews the project and recommends a pause; the venue finalises the decision.
+    switch_user(page, live_server.url, "secretariat")
+    page.goto(url)
+    page.get_by_role("link", name="評価を書く").click()
+    expect(page.locator(".k-signal").filter(has_text="資源の提供不足")).to_be_visible()
+    page.get_by_label("評価").fill("企業の人員の提供が約束を大きく下回っている。体制が整うまで一時停止する。")
+    page.get_by_label("一時停止").check()
+    page.get_by_role("button", name="評価を記録して決定案にする").click()
+    expect(page.get_by_role("status").first).to_contain_text("決定案")
+    page.get_by_role("link", name="「浜名湖の水質センサー網による赤潮予測の実証（サンプル）」の評価にもとづく提言：一時停止").click()
+    page.get_by_role("button", name="確定する").click()
+    page.goto(url)
+    expect(page.locator(".k-dl").first).to_contain_text("一時停止中")
+    history = page.locator("section[aria-labelledby=reviews-heading]")
+    expect(history).to_contain_text("反映した変更：状況 実施中 → 一時停止中")
+    assert errors == []
+
+
+def test_matrix_chart_and_filters(page: Page, live_server, users):
+    errors = watch_console(page)
+    login(page, live_server.url, "ura")
+    page.goto(f"{live_server.url}{SAMPLE}/")
+    page.get_by_label("段階").select_option(label="基礎研究")
+    expect(page.locator("#results tbody tr").first).to_contain_text("基礎研究")
+    assert all("基礎研究" in text for text in page.locator("#results tbody tr td:nth-child(2)").all_inner_texts())
+    page.get_by_role("link", name="プロジェクト×KPI").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("プロジェクト×KPI")
+    expect(page.locator("table.k-table--matrix")).to_be_visible()
+    page.get_by_role("link", name="資源の提供と進捗").click()
+    expect(page.locator("svg.k-chart")).to_be_visible()
+    expect(page.get_by_role("table").filter(has_text="グラフのデータ")).to_be_visible()
+    assert errors == []
