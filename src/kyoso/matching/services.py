@@ -330,6 +330,17 @@ def researcher_update(*, actor: Any, researcher: Researcher, **changes: Any) -> 
 
 
 @transaction.atomic
+def researcher_identity_add(*, actor: Any, researcher: Researcher, kind: str, value: str) -> ResearcherIdentity:
+    """Record that ``researcher`` is also known as ``kind:value`` (a later import with it then updates them)."""
+    identity = ResearcherIdentity(researcher=researcher, kind=kind, value=value)
+    identity.full_clean()
+    identity.save()
+    audit.record(actor=actor, action="create", instance=identity, after={"researcher": researcher.pk,
+                                                                          "kind": kind, "value": value})
+    return identity
+
+
+@transaction.atomic
 def researcher_delete(*, actor: Any, researcher: Researcher) -> None:
     audit.record(actor=actor, action="delete", instance=researcher, before={"name": researcher.name})
     pk = researcher.pk
