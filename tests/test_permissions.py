@@ -85,6 +85,7 @@ EXPECTED = {
     "portfolio:portfolio": "venue_participant",
     "portfolio:matrix": "venue_participant",
     "portfolio:chart": "venue_participant",
+    "portfolio:resources": "venue_participant",
     "portfolio:settings": "secretariat",
     "portfolio:project_create": "secretariat",
     "portfolio:project_detail": "venue_participant",

@@ -26,6 +26,7 @@ from .domain.signals import (
     ReportFact,
     Thresholds,
     evaluate_portfolio,
+    fiscal_year_end,
 )
 from .models import Commitment, ExpectedKpi, Milestone, Output, PortfolioSettings, Project, Provision, Report
 
@@ -198,3 +199,48 @@ def portfolio_overview(venue: Any, today: dt.date, thresholds: Thresholds | None
             }
         cache.set(key, overview, OVERVIEW_TTL)
     return overview
+
+
+def resource_ledger(venue: Any, today: dt.date, grace_days: int, visible: set[int] | None
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What every partner committed and provided across the venue's projects, per fiscal year and kind, and the
+    commitments that are overdue (due date plus grace passed, provided below committed).
+
+    Confidential cash amounts count only for readers who may see them in that project (``visible``: the ids
+    of such projects; None = all, for the secretariat); for the others such a commitment is counted as
+    hidden, never added to a total. One query.
+    """
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
+    rows = (Commitment.objects.filter(project__venue=venue)
+            .annotate(provided_total=Coalesce(Sum("provisions__amount"), zero))
+            .values_list("pk", "project_id", "project__title", "partner_id", "partner__name", "fiscal_year", "kind",
+                         "amount", "provided_total", "is_confidential")
+            .order_by("partner__name", "fiscal_year", "kind"))
+    totals: dict[tuple[Any, ...], dict[str, Any]] = {}
+    overdue = []
+    for pk, project_id, title, partner_id, partner, year, kind, amount, provided, confidential in rows:
+        hidden = kind == "cash" and confidential and visible is not None and project_id not in visible
+        key = (partner_id, year, kind)
+        entry = totals.setdefault(key, {"partner": partner, "fiscal_year": year, "kind": kind, "committed": Decimal(0),
+                                        "provided": Decimal(0), "hidden": 0, "projects": set()})
+        entry["projects"].add(project_id)
+        if hidden:
+            entry["hidden"] += 1
+        else:
+            entry["committed"] += amount
+            entry["provided"] += provided
+        due = fiscal_year_end(year)
+        if provided < amount and due + dt.timedelta(days=grace_days) < today:
+            overdue.append({"commitment_id": pk, "project_id": project_id, "project": title, "partner": partner,
+                            "fiscal_year": year, "kind": kind, "due": due, "hidden": hidden,
+                            "committed": None if hidden else amount, "provided": None if hidden else provided,
+                            "ratio": round(float(provided / amount) * 100) if amount else None,
+                            "days_overdue": (today - due).days})
+    ledger = []
+    for entry in totals.values():
+        entry["projects"] = len(entry["projects"])
+        entry["ratio"] = (round(float(entry["provided"] / entry["committed"]) * 100)
+                          if entry["committed"] else None)
+        ledger.append(entry)
+    overdue.sort(key=lambda o: (-o["days_overdue"], o["partner"]))
+    return ledger, overdue

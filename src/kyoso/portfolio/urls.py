@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.portfolio, name="portfolio"),
     path("matrix/", views.portfolio_matrix, name="matrix"),
     path("chart/", views.portfolio_chart, name="chart"),
+    path("resources/", views.portfolio_resources, name="resources"),
     path("settings/", views.portfolio_settings, name="settings"),
     path("new/", views.project_create, name="project_create"),
     path("<int:pk>/", views.project_detail, name="project_detail"),

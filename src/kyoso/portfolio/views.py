@@ -190,6 +190,25 @@ def portfolio_chart(request: HttpRequest, slug: str) -> HttpResponse:
                                                      "legend": legend, "form": form, "plotted": plotted})
 
 
+@require_safe
+@access(VENUE_PARTICIPANT)
+def portfolio_resources(request: HttpRequest, slug: str) -> HttpResponse:
+    """What each partner committed and provided, per fiscal year and kind, across the venue's projects, and what
+    is overdue. Confidential cash counts only in the projects whose amounts the reader may see."""
+    venue, rights = _venue(request, slug)
+    today = timezone.localdate()
+    thresholds = queries.thresholds_of(venue)
+    visible = None if rights.is_secretariat else participant_projects(
+        request.user, venue.projects.values_list("pk", flat=True))
+    ledger, overdue = queries.resource_ledger(venue, today, thresholds.grace_days, visible)
+    kinds = dict(Commitment.Kind.choices)
+    for row in (*ledger, *overdue):
+        row["kind_label"] = kinds.get(row["kind"], row["kind"])
+    return render(request, "portfolio/resources.html", {
+        "venue": venue, "rights": rights, "ledger": ledger, "overdue": overdue,
+        "any_hidden": any(r["hidden"] for r in ledger), "grace_days": thresholds.grace_days})
+
+
 def _ledger(project: Project, show_amounts: bool, today: dt.date, grace_days: int) -> list[dict[str, Any]]:
     ledger = []
     commitments = (project.commitments.select_related("partner").annotate(provided=Sum("provisions__amount"))

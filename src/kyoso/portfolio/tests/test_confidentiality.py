@@ -96,7 +96,7 @@ def test_masked_reason_parameters_keep_the_ratio_and_drop_every_amount():
 def test_pages_hide_the_secrets_from_outsiders_and_show_them_to_insiders(secret):
     detail = reverse("portfolio:project_detail", args=[SLUG, secret.project.pk])
     lists = [reverse("portfolio:portfolio", args=[SLUG]), reverse("portfolio:matrix", args=[SLUG]),
-             reverse("portfolio:chart", args=[SLUG])]
+             reverse("portfolio:chart", args=[SLUG]), reverse("portfolio:resources", args=[SLUG])]
     for username in OUTSIDERS:
         client = page_client(username)
         body = client.get(detail).content.decode()

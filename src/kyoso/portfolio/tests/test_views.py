@@ -266,3 +266,26 @@ def test_quadrants():
     assert (point.provision, point.progress) == (1.0, 0.0)
     assert quadrant(point) == "resources_without_progress"
     assert quadrant(progress_point(ProjectFacts(2, dt.date(2024, 4, 1)), TODAY)) is None
+
+
+def test_resources_page_totals_per_partner_and_year_and_hides_confidential_cash(users):
+    confidential = Commitment.objects.filter(project__venue__slug=SLUG, kind="cash", is_confidential=True).first()
+    partner, year = confidential.partner.name, confidential.fiscal_year
+
+    def row(name: str) -> dict:
+        context = client_for(users, name).get(url("resources")).context
+        return next(r for r in context["ledger"] if r["partner"] == partner and r["fiscal_year"] == year
+                    and r["kind"] == "cash")
+
+    secretariat, observer = row("secretariat"), row("observer")
+    assert secretariat["hidden"] == 0 and observer["hidden"] >= 1
+    assert observer["committed"] == secretariat["committed"] - sum(
+        c.amount for c in Commitment.objects.filter(project__venue__slug=SLUG, kind="cash", is_confidential=True,
+                                                    partner=confidential.partner, fiscal_year=year))
+    overdue = client_for(users, "secretariat").get(url("resources")).context["overdue"]
+    assert overdue and all(o["provided"] < o["committed"] for o in overdue)
+    hidden_ids = {c.pk for c in Commitment.objects.filter(project__venue__slug=SLUG, kind="cash",
+                                                          is_confidential=True)}
+    seen = client_for(users, "observer").get(url("resources")).context["overdue"]
+    masked = [o for o in seen if o["commitment_id"] in hidden_ids]
+    assert masked and all(o["hidden"] and o["committed"] is None and o["provided"] is None for o in masked)
