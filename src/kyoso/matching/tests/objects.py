@@ -54,7 +54,8 @@ def permission_objects() -> dict:
     from kyoso.matching.models import Researcher
     from kyoso.venues.models import Venue
 
-    make_researchers()
+    if not Researcher.objects.filter(name_en="Marina Okada (sample)").exists():
+        make_researchers()
     venue = Venue.objects.get(slug="hamamatsu-sample")
     outside = Researcher.objects.get(name_en="Marina Okada (sample)")
     shortlist = shortlists.shortlist_create(actor=None, venue=venue, title="赤潮の候補（サンプル）",
