@@ -77,6 +77,12 @@ def index_info() -> dict[str, object]:
             "embedder": settings.KYOSO_MATCHING_EMBEDDER, "directory": str(index_dir())}
 
 
+def _allowed(allowed_ids: Iterable[str] | Callable[[str], bool] | None) -> set[str] | Callable[[str], bool] | None:
+    if allowed_ids is None or callable(allowed_ids):
+        return allowed_ids
+    return {str(i) for i in allowed_ids}
+
+
 def search_need(text: str, *, top: int = 10, allowed_ids: Iterable[str] | Callable[[str], bool] | None = None,
                 year_from: int | None = None) -> list[Match]:
     """The ``top`` researchers for a need, best first (``Match.researcher_id`` is ``str(Researcher.pk)``).
@@ -87,11 +93,19 @@ def search_need(text: str, *, top: int = 10, allowed_ids: Iterable[str] | Callab
     index = load_index()
     if index is None:
         return []
-    allowed = allowed_ids
-    if allowed is not None and not callable(allowed):
-        allowed = {str(i) for i in allowed}
     with _lock:
-        return index.search(text, top=top, allowed=allowed, year_from=year_from)
+        return index.search(text, top=top, allowed=_allowed(allowed_ids), year_from=year_from)
+
+
+def search_facets(facets: list[str], *, top: int = 10,
+                  allowed_ids: Iterable[str] | Callable[[str], bool] | None = None,
+                  year_from: int | None = None) -> dict[str, list[float]]:
+    """Researcher id → fused score for each facet (``MatchIndex.search_facets``), for team suggestions."""
+    index = load_index()
+    if index is None:
+        return {}
+    with _lock:
+        return index.search_facets(list(facets), top=top, allowed=_allowed(allowed_ids), year_from=year_from)
 
 
 @contextlib.contextmanager

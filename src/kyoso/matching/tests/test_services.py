@@ -66,6 +66,9 @@ def test_import_runs_in_the_background_task_and_updates_the_index(django_capture
     assert index.search_need("robot arms for assembly", top=1)[0].researcher_id == str(robot.pk)
     assert [m.researcher_id for m in index.search_need("赤潮", allowed_ids={robot.pk})] == [str(robot.pk)]
     assert index.search_need("赤潮", year_from=2022, top=5)[0].researcher_id == str(aqua.pk)
+    facets = index.search_facets(["赤潮の予測", "robot arms"], top=2)
+    assert facets[str(aqua.pk)][0] > facets[str(aqua.pk)][1]
+    assert facets[str(robot.pk)][1] > facets[str(robot.pk)][0]
     assert AuditEvent.objects.filter(object_type="matching.researcher", action="create").count() == 2
 
 
