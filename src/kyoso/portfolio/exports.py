@@ -134,6 +134,10 @@ def _amount(value: Decimal | None, kind: str, is_hidden: bool) -> Any:
     return hidden() if is_hidden else Amount(value or Decimal(0), kind)
 
 
+def _percent(ratio: int | None) -> str:
+    return "" if ratio is None else f"{ratio}%"
+
+
 def _severity(signal: dict[str, Any]) -> str:
     if not signal["fired"]:
         return _("問題なし")
@@ -175,7 +179,7 @@ def project_document(report: ProjectReport) -> Document:
         [_("提供する組織"), _("年度"), _("種類"), _("約束した量"), _("提供した量"), _("提供率"), _("期限"), _("状態")],
         [[r.commitment.partner.display_name, fy(r.commitment.fiscal_year), r.commitment.get_kind_display(),
           _amount(r.committed, r.commitment.kind, r.hidden), _amount(r.provided, r.commitment.kind, r.hidden),
-          f"{r.ratio}%" if r.ratio is not None else "", r.due, _("期限超過") if r.overdue else ""]
+          _percent(r.ratio), r.due, _("期限超過") if r.overdue else ""]
          for r in report.ledger],
         [26, 20, 12, 16, 16, 8, 14, 10]))
     outputs = Section(_("成果"), sheet=_("成果"))
@@ -237,6 +241,8 @@ def portfolio_document(report: PortfolioReport, participants: dict[int, tuple[in
     overview = Section(_("概要"), sheet=_("概要"), lines=[
         (_("地域共創の場"), report.venue.name), (_("作成日"), formats.date_format(report.today)),
         (_("プロジェクト数"), _("%(n)s 件") % {"n": len(report.rows)}),
+        (_("約束の対象年度"), f"{fy(report.fiscal_years[0])} – {fy(report.fiscal_years[-1])}" if report.fiscal_years
+         else _("なし")),
         *((_("シグナル：%(name)s") % {"name": signal_name(code)}, _("%(n)s 件") % {"n": n})
           for code, n in fired.items()),
         ("", _("非公開の金額は、そのプロジェクトの参加者と事務局にだけ表示します。それ以外の方には「非公開」と示し、"
@@ -262,13 +268,22 @@ def portfolio_document(report: PortfolioReport, participants: dict[int, tuple[in
         [_("提供する組織"), _("種類"), _("約束した量"), _("提供した量"), _("提供率"), _("期限超過（件）"),
          _("非公開（件）")],
         [[t.partner.display_name, _kind_label(t.kind), Amount(t.committed, t.kind), Amount(t.provided, t.kind),
-          f"{t.ratio}%" if t.ratio is not None else "", t.overdue, t.hidden] for t in report.partners],
+          _percent(t.ratio), t.overdue, t.hidden] for t in report.partners],
         [28, 12, 18, 18, 8, 10, 10]))
     partners.tables.append(Table(
         [_("提供する組織"), _("年度"), _("種類"), _("約束した量"), _("提供した量")],
         [[t.partner.display_name, fy(year), _kind_label(t.kind), Amount(v[0], t.kind), Amount(v[1], t.kind)]
          for t in report.partners for year, v in sorted(t.by_year.items())],
         [28, 20, 12, 18, 18], caption=_("年度ごと（表示できる金額のみ）")))
+    titles = {row["project"].pk: row["project"].title for row in report.rows}
+    partners.tables.append(Table(
+        [_("プロジェクト"), _("提供する組織"), _("年度"), _("種類"), _("約束した量"), _("提供した量"), _("提供率"),
+         _("期限")],
+        [[titles.get(r.commitment.project_id, ""), r.commitment.partner.display_name, fy(r.commitment.fiscal_year),
+          r.commitment.get_kind_display(), _amount(r.committed, r.commitment.kind, r.hidden),
+          _amount(r.provided, r.commitment.kind, r.hidden), _percent(r.ratio), r.due]
+         for r in report.overdue],
+        [28, 22, 18, 10, 14, 14, 8, 12], caption=_("期限を過ぎて不足している約束")))
     return Document(title=_("共同研究ポートフォリオ"), subtitle=report.venue.name,
                     sections=[overview, summary, reasons, partners])
 

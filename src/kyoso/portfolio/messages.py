@@ -72,6 +72,13 @@ def reason_text(code: str, params: dict[str, Any], *, show_amounts: bool) -> str
     if template is None:
         return code
     values = _Params({key: _shown(value) for key, value in params.items()})
+    # The shortfall reasons carry fiscal_years, ratio and shortfall_ratio (domain/signals.py); their
+    # sentences say years, percent and threshold.
+    if "fiscal_years" in params:
+        values["years"] = "、".join(str(year) for year in params["fiscal_years"])
+    for key, source in (("percent", "ratio"), ("threshold", "shortfall_ratio")):
+        if isinstance(params.get(source), int | float):
+            values[key] = _shown(round(params[source] * 100))
     if "status" in params:
         values["status"] = _(STATUS_LABELS.get(params["status"], params["status"]))
     if "kind" in params:

@@ -140,6 +140,7 @@ class PortfolioReport:
     thresholds: Thresholds
     today: dt.date
     fiscal_years: list[int]
+    overdue: list[LedgerRow] = field(default_factory=list)
 
 
 def portfolio_report(venue: Any, projects: list[Project], user: Any, rights: Any, today: dt.date
@@ -152,6 +153,7 @@ def portfolio_report(venue: Any, projects: list[Project], user: Any, rights: Any
             for p in projects]
     totals: dict[tuple[int, str], PartnerTotal] = {}
     years: set[int] = set()
+    overdue: list[LedgerRow] = []
     commitments = (Commitment.objects.filter(project__in=[p.pk for p in projects]).select_related("partner")
                    .annotate(provided=Coalesce(Sum("provisions__amount"), ZERO))
                    .order_by("partner__name", "kind", "fiscal_year"))
@@ -162,6 +164,8 @@ def portfolio_report(venue: Any, projects: list[Project], user: Any, rights: Any
             total = totals[(c.partner_id, c.kind)] = PartnerTotal(partner=c.partner, kind=c.kind)
         total.commitments += 1
         total.overdue += row.overdue
+        if row.overdue:
+            overdue.append(row)
         if row.hidden:
             total.hidden += 1
             continue
@@ -171,8 +175,9 @@ def portfolio_report(venue: Any, projects: list[Project], user: Any, rights: Any
         year[0] += row.committed or 0
         year[1] += row.provided or 0
         years.add(c.fiscal_year)
+    overdue.sort(key=lambda r: (r.due, r.commitment.partner.name, r.commitment.project_id))
     return PortfolioReport(venue=venue, rows=rows, partners=list(totals.values()), thresholds=thresholds,
-                           today=today, fiscal_years=sorted(years))
+                           today=today, fiscal_years=sorted(years), overdue=overdue)
 
 
 def participant_counts(projects: list[Project]) -> dict[int, tuple[int, int]]:

@@ -156,6 +156,7 @@ def test_api_hides_the_amount_and_the_output_from_outsiders(secret):
         cash = next(r for r in shortfall["reasons"] if r["params"]["kind"] == "cash")
         assert cash["params"]["committed"] is None and cash["params"]["amounts_hidden"] is True
         assert "（非公開）" in cash["text"]
+        assert "（10%、基準 70% 未満）" in cash["text"]  # the ratio is not an amount: everyone sees it
 
 
 def test_api_shows_the_secrets_to_insiders(secret):

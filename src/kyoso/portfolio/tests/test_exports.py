@@ -66,6 +66,9 @@ def test_the_portfolio_document_summarises_every_project_and_each_partner(secret
     seimitsu = next(r for r in partners.rows if r[0].startswith("遠州精密") and r[1] == "資金")
     assert seimitsu[6] >= 1  # the secret commitment is counted as hidden, not added up, for the bank
     assert str(SECRET_AMOUNT) not in portfolio_doc.text()
+    overdue = portfolio_doc.sections[3].tables[2]
+    secret_row = next(r for r in overdue.rows if r[0] == secret.project.title and r[3] == "資金")
+    assert secret_row[4] == secret_row[5] == "非公開" and secret_row[6] == "10%"
 
 
 def test_excel_reports_have_japanese_sheets_and_neutralise_formulas(secret, users):
