@@ -210,8 +210,10 @@ def _save_researcher(parsed: importing.ParsedResearcher, *, actor: Any, source: 
         for name, value in values.items():
             if value:
                 setattr(researcher, name, value)
-        if organization:
-            researcher.organization_id = organization[0]
+        if parsed.organization:  # the affiliation as the file names it: link it, or unlink when unknown
+            researcher.organization_id = organization[0] if organization else None
+            if not parsed.prefecture_code:
+                researcher.prefecture_code = organization[1] if organization else ""
         if parsed.keywords:
             researcher.keywords = list(parsed.keywords)
         after = {f: getattr(researcher, f) for f in _PROFILE_FIELDS}

@@ -100,6 +100,20 @@ def test_reimport_updates_and_never_duplicates(django_capture_on_commit_callback
     assert top.researcher_id == str(aqua.pk) and any(r.record_id == str(seed.pk) for r in top.reasons)
 
 
+def test_affiliation_follows_the_latest_import(regions):
+    services.import_run(run(jsonl(AQUA), run=False), update_index=False)
+    aqua = Researcher.objects.get()
+    assert (aqua.organization.name, aqua.prefecture_code) == ("静岡大学", "22")
+    services.import_run(run(jsonl({**AQUA, "organization": "架空海洋大学（サンプル）"}), run=False),
+                        update_index=False)
+    aqua.refresh_from_db()
+    assert (aqua.organization, aqua.organization_name, aqua.prefecture_code) == (None, "架空海洋大学（サンプル）", "")
+    services.import_run(run(jsonl({**AQUA, "organization": "静岡大学", "prefecture_code": "13"}), run=False),
+                        update_index=False)
+    aqua.refresh_from_db()
+    assert (aqua.organization.name, aqua.prefecture_code) == ("静岡大学", "13")  # the file's own code wins
+
+
 def test_identities_join_files_of_one_researcher():
     people = run((DATA / "researchmap_sample_researchers.csv").read_bytes(), "researchmap", run=False)
     services.import_run(people, update_index=False)
