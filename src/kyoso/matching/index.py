@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import secrets
 import shutil
@@ -29,6 +30,7 @@ from django.conf import settings
 from .domain.records import ResearcherDoc
 from .domain.search import Match, MatchIndex, embedder_from_config
 
+logger = logging.getLogger(__name__)
 _lock = threading.RLock()
 _cache: dict[str, tuple[str, MatchIndex]] = {}  # index dir -> (version, index)
 _embedders: dict[str, object] = {}
@@ -56,18 +58,30 @@ def current_version(directory: Path | None = None) -> str | None:
 
 
 def load_index() -> MatchIndex | None:
-    """The index in use, loaded once per process (and again only when a writer saved a new version)."""
+    """The index in use, loaded once per process (and again only when a writer saved a new version).
+
+    None when there is none yet, or when it cannot be used (built with another embedder than the configured
+    one, or unreadable): queries then find nothing and the log says to run ``kyoso matching-reindex``.
+    """
     directory = index_dir()
     with _lock:
-        version = current_version(directory)
-        if version is None:
-            return None
-        cached = _cache.get(str(directory))
-        if cached and cached[0] == version:
-            return cached[1]
-        index = MatchIndex.load(directory / version, embedder())
-        _cache[str(directory)] = (version, index)
-        return index
+        for _attempt in range(3):  # a writer may publish (and drop an old version) while this one loads
+            version = current_version(directory)
+            if version is None:
+                return None
+            cached = _cache.get(str(directory))
+            if cached and cached[0] == version:
+                return cached[1]
+            try:
+                index = MatchIndex.load(directory / version, embedder())
+            except FileNotFoundError:
+                continue
+            except (ValueError, OSError, KeyError) as exc:
+                logger.warning("Matching index %s cannot be used (%s); run `kyoso matching-reindex`.", version, exc)
+                return None
+            _cache[str(directory)] = (version, index)
+            return index
+        return None
 
 
 def index_info() -> dict[str, object]:

@@ -248,3 +248,24 @@ def test_reindex_command_rebuilds(tmp_path):
     out = StringIO()
     call_command("matching_reindex", stdout=out)
     assert len(index.load_index()) == 2 and "2" in out.getvalue()
+
+
+def test_an_index_built_with_another_embedder_is_not_used(django_capture_on_commit_callbacks, index_dir, caplog):
+    with django_capture_on_commit_callbacks(execute=True):
+        run(jsonl(AQUA))
+    meta = index_dir / index.current_version() / "meta.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"dim": 512', '"dim": 384'), encoding="utf-8")
+    index.forget()
+    assert index.search_need("赤潮") == []
+    assert "matching-reindex" in caplog.text
+    services.index_rebuild()
+    assert len(index.search_need("赤潮")) == 1
+
+
+def test_researcher_update_queues_an_index_update(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run(jsonl(AQUA, ROBOT))
+    robot = Researcher.objects.get(identities__value="s-2")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.researcher_update(actor=None, researcher=robot, keywords=["赤潮", "養殖"])
+    assert index.load_index().doc(str(robot.pk)).keywords == ("赤潮", "養殖")
