@@ -313,41 +313,51 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+WRAP = Alignment(wrap_text=True, vertical="top")
+RIGHT = Alignment(horizontal="right", vertical="top")
+BOLD = Font(bold=True)
+
+
 def to_xlsx(document: Document) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    bold = Font(bold=True)
     for section in document.sections:
         sheet = workbook.create_sheet(_sheet_name(section.sheet or section.heading, used))
-        sheet.append([_safe_cell(document.title)])
-        sheet.append([_safe_cell(section.heading)])
-        sheet["A1"].font = Font(bold=True, size=14)
-        sheet["A2"].font = bold
+        row_number = 0
+
+        def append(values: list[Any], *, font: Font | None = None, sheet: Any = sheet) -> int:
+            """Append a row and return its number (``sheet.max_row`` is slow on long sheets)."""
+            nonlocal row_number
+            sheet.append(values)
+            row_number += 1
+            if font is not None:
+                for column in range(1, max(len(values), 1) + 1):
+                    sheet.cell(row_number, column).font = font
+            return row_number
+
+        append([_safe_cell(document.title)], font=Font(bold=True, size=14))
+        append([_safe_cell(section.heading)], font=BOLD)
         widths: dict[int, int] = {1: 20, 2: 40}
         for label, value in section.lines:
-            sheet.append([_safe_cell(label), _safe_cell(value)])
-            sheet.cell(sheet.max_row, 1).font = bold
+            number = append([_safe_cell(label), _safe_cell(value)])
+            sheet.cell(number, 1).font = BOLD
         for table in section.tables:
-            sheet.append([])
+            append([])
             if table.caption:
-                sheet.append([_safe_cell(table.caption)])
-                sheet.cell(sheet.max_row, 1).font = bold
-            sheet.append([_safe_cell(h) for h in table.headers])
-            for cell in sheet[sheet.max_row]:
-                cell.font = bold
+                append([_safe_cell(table.caption)], font=BOLD)
+            append([_safe_cell(h) for h in table.headers], font=BOLD)
             for index, width in enumerate(table.widths, 1):
                 widths[index] = max(widths.get(index, 0), width)
             for row in table.rows:
-                sheet.append([_excel_value(v) for v in row])
-                for cell, value in zip(sheet[sheet.max_row], row, strict=False):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                number = append([_excel_value(v) for v in row])
+                for column, value in enumerate(row, 1):
+                    cell = sheet.cell(number, column)
+                    cell.alignment = RIGHT if isinstance(value, Hidden) else WRAP
                     if isinstance(value, Amount):
                         cell.number_format = "#,##0" if value.kind != "staff" else "#,##0.0"
                     elif isinstance(value, dt.date):
                         cell.number_format = "yyyy/mm/dd"
-                    elif isinstance(value, Hidden):
-                        cell.alignment = Alignment(horizontal="right", vertical="top")
         for index, width in widths.items():
             sheet.column_dimensions[get_column_letter(index)].width = width
     workbook.properties.title = f"{document.title} — {document.subtitle}"
