@@ -99,11 +99,12 @@ def researcher_doc(researcher: Researcher) -> ResearcherDoc:
 
 
 def researcher_docs(ids: Iterable[int] | None = None) -> list[ResearcherDoc]:
-    """Index documents for the given researchers (all when ``ids`` is None), in two queries."""
+    """Index documents for the given researchers (all when ``ids`` is None): two queries per 2,000 researchers,
+    read in chunks so that a full rebuild never holds every model instance at once."""
     queryset = Researcher.objects.select_related("organization").prefetch_related("records").order_by("pk")
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
-    return [researcher_doc(r) for r in queryset]
+    return [researcher_doc(r) for r in queryset.iterator(chunk_size=2000)]
 
 
 def schedule_index_update(researcher_ids: Iterable[int]) -> None:

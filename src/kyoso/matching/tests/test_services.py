@@ -269,3 +269,12 @@ def test_researcher_update_queues_an_index_update(django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         services.researcher_update(actor=None, researcher=robot, keywords=["赤潮", "養殖"])
     assert index.load_index().doc(str(robot.pk)).keywords == ("赤潮", "養殖")
+
+
+def test_index_documents_take_a_fixed_number_of_queries(django_assert_num_queries):
+    people = [{**AQUA, "id": f"q{i}", "records": [{"id": f"r{j}", "title": f"業績{j}"} for j in range(3)]}
+              for i in range(30)]
+    services.import_run(run(jsonl(*people), run=False), update_index=False)
+    with django_assert_num_queries(2):
+        docs = services.researcher_docs()
+    assert len(docs) == 30 and all(len(d.records) == 3 for d in docs)
