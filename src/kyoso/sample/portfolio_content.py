@@ -384,8 +384,10 @@ def _milestones(project: Any, spec: P, actor: Any, today: dt.date) -> None:
         items = spec.milestones
     else:
         age = (today - project.start_date).days
-        items = (M("連携先との実証計画の確定（サンプル）", age - 120, True, age - 110 if age > 130 else None),
-                 M("中間評価（サンプル）", age - 400, False, age - 395 if age > 420 else None))
+        lagging = len(spec.title) % 3 == 0  # some projects leave their milestones open, for the chart's variety
+        items = (M("連携先との実証計画の確定（サンプル）", age - 120, True,
+                   age - 110 if age > 130 and not lagging else None),
+                 M("中間評価（サンプル）", age - 400, False, age - 395 if age > 420 and not lagging else None))
     for m in items:
         done = today - dt.timedelta(days=m.done_days_ago) if m.done_days_ago is not None else None
         services.milestone_add(actor=actor, project=project, title=m.title,
