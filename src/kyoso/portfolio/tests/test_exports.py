@@ -106,3 +106,11 @@ def test_pdf_embeds_the_japanese_font_and_its_text(secret, users):
     response = client.get(reverse("portfolio:portfolio_export_pdf", args=[SLUG]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and len(response.content) < 1_000_000  # subset, not the whole font
+
+
+def test_pdf_tables_wrap_and_split_a_row_taller_than_a_page():
+    rows = [["短い", "一行"], ["長い", "進捗の記述。" * 600], ["後", "最後の行"]]
+    table = exports.Table(["項目", "内容"], rows, [10, 60])
+    pdf = exports.to_pdf(exports.Document("題名", "副題", [exports.Section("節", tables=[table])]), compress=False)
+    pages = len(re.findall(rb"/Type /Page\b", pdf))
+    assert pages >= 3
