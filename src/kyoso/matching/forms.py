@@ -70,12 +70,6 @@ class ShortlistForm(forms.Form):
         self.fields["researchers"].choices = candidates
 
 
-class AddToShortlistForm(forms.Form):
-    researcher = forms.ModelChoiceField(label=_("研究者"), queryset=Researcher.objects.all(),
-                                        widget=forms.HiddenInput)
-    note = forms.CharField(label=_("メモ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class EntryNoteForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("メモ"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

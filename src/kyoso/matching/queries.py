@@ -29,7 +29,6 @@ from .domain.search import Match
 from .models import Researcher, ResearchRecord, Shortlist
 
 TOP = 10
-GAP_TOP = 5
 FACET_TOP = 15
 SCOPES = ("all", "in", "out")
 
@@ -156,16 +155,15 @@ def _search(text: str, *, top: int, allowed: Allowed, year_from: int | None) -> 
 
 
 def _facet_scores(facets: list[str], *, top: int, allowed: Allowed, year_from: int | None) -> dict[str, list[float]]:
-    """Researcher id → fused score per facet, for the best ``top`` researchers of each facet."""
+    """Researcher id → fused score per facet (``MatchIndex.search_facets``: the facets embedded in one batch)."""
     from . import index
 
-    if hasattr(index, "search_facets"):  # one batch through MatchIndex.search_facets
+    if hasattr(index, "search_facets"):
         return dict(index.search_facets(facets, top=top, allowed_ids=allowed, year_from=year_from))
-    scores: dict[str, list[float]] = {}
-    for i, facet in enumerate(facets):
-        for found in _search(facet, top=top, allowed=allowed, year_from=year_from):
-            scores.setdefault(found.researcher_id, [0.0] * len(facets))[i] = found.score
-    return scores
+    loaded = index.load_index()
+    if loaded is None:
+        return {}
+    return dict(loaded.search_facets(facets, top=top, allowed=allowed, year_from=year_from))
 
 
 # --- Results ---------------------------------------------------------------------------------------
@@ -192,6 +190,14 @@ class ResultRow:
     @property
     def percent(self) -> int:
         return round(self.match.score * 100)
+
+    @property
+    def lexical_percent(self) -> int:
+        return round(self.match.lexical * 100)
+
+    @property
+    def dense_percent(self) -> int:
+        return round(max(0.0, self.match.dense) * 100)
 
 
 @dataclass(frozen=True)
@@ -297,12 +303,20 @@ def match_need(venue: Venue, need: str, filters: MatchFilters, *, today: dt.date
     inside: list[Match] = []
     outside: list[Match] = []
     if with_gap:
-        inside = _search(need, top=GAP_TOP, allowed=scope.inside, year_from=year_from)
-        outside = _search(need, top=GAP_TOP, allowed=scope.outside, year_from=year_from)
-    facets: list[str] = split_facets(need) if with_consortium or with_gap else []
+        # The best in-region (outside) match is the first one in the ranking when the ranking has one;
+        # otherwise the index is asked for it alone.
+        inside = [m for m in matches if m.researcher_id in scope.in_region][:1]
+        outside = [m for m in matches if m.researcher_id not in scope.in_region][:1]
+        if not inside:
+            inside = _search(need, top=1, allowed=scope.inside, year_from=year_from)
+        if not outside:
+            outside = _search(need, top=1, allowed=scope.outside, year_from=year_from)
+    facets: list[str] = split_facets(need) if (with_consortium or with_gap) else []
     scores: dict[str, list[float]] = {}
-    if facets and (with_consortium or len(facets) > 1):
+    if len(facets) > 1:
         scores = _facet_scores(facets, top=FACET_TOP, allowed=scope.allowed, year_from=year_from)
+    elif facets and with_consortium:
+        scores = {m.researcher_id: [m.score] for m in matches}  # one facet: the need itself
     ids = {m.researcher_id for m in [*matches, *inside, *outside]} | set(scores)
     researchers = researchers_by_id(ids)
     records = _records([*matches, *inside, *outside])

@@ -172,3 +172,15 @@ def test_public_researcher_search_and_profile(matching_index):
     researcher = Researcher.objects.get(name_en="Marina Okada (sample)")
     profile = client.get(researcher.get_absolute_url()).content.decode()
     assert "Forecasting harmful algal blooms" in profile and "サンプル" in profile
+
+
+def test_a_need_with_several_facets_gets_a_consortium_from_two_institutions(matching_index, users):
+    need = "赤潮を機械学習で早期に予測し、養殖の被害額を推計したい"
+    response = client_for(users).get(match_url(text=need))
+    team = response.context["result"].consortium
+    assert len(team.facets) >= 2
+    assert 1 <= len(team.members) <= 5 and team.institutions >= min(2, len(team.members))
+    assert all(len(member.covers) == len(team.facets) for member in team.members)
+    html = response.content.decode()
+    assert "コンソーシアムの提案" in html and "メンバーごとに担当できる要素" in html
+    assert len(response.context["result"].gap.facets) == len(team.facets)
