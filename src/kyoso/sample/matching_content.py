@@ -6,10 +6,12 @@
 * **Sample** (``is_sample``, every name marked （サンプル） / (sample)): 264 invented researchers generated from
   field templates, on the sample region's issues (aquaculture and red tides, mobility in hilly areas, care,
   manufacturing, photonics, tea and citrus, tsunami, frailty, batteries, data for SMEs, ocean sensing,
-  tourism). They sit at real universities of western Shizuoka (in the region) and elsewhere in Japan
-  (outside), by the universities' names only: nothing here is a statement or output of a real university or
-  person. The mix is uneven on purpose, so that the capability gap shows: the region covers manufacturing
-  and photonics well, aquaculture and ocean sensing mostly from outside.
+  tourism). They sit at real universities of Shizuoka Prefecture (each field at a plausible one: the venue's
+  members 静岡大学 and 浜松医科大学, the universities in Hamamatsu and Iwata, and 静岡理工科大学 in Fukuroi, which
+  is in the prefecture but outside the venue's area) and elsewhere in Japan, by the universities' names only:
+  nothing here is a statement or output of a real university or person. The mix is uneven on purpose, so
+  that the capability gap shows: the region covers manufacturing and photonics well, aquaculture and ocean
+  sensing mostly from outside.
 
 Everything is imported through ``kyoso.matching.services`` (the same path as a user's import), so running
 it again changes nothing. The ``demo`` command calls :func:`build_matching_content` and then brings the
@@ -39,6 +41,10 @@ PER_TOPIC = 22
 # Real universities by name (the reference data's spelling). IN: the sample venue's area and its members.
 IN_REGION = ("静岡大学", "浜松医科大学", "静岡文化芸術大学", "光産業創成大学院大学", "聖隷クリストファー大学",
              "静岡県立農林環境専門職大学", "静岡理工科大学", "天竜ロボティクス株式会社（サンプル）")
+MARINE = ("東京海洋大学", "北海道大学", "長崎大学", "鹿児島大学", "高知大学", "愛媛大学", "三重大学", "宮崎大学",
+          "広島大学", "東北大学", "九州大学", "京都大学")
+FARMING = ("東京農工大学", "宮崎大学", "鹿児島大学", "信州大学", "岐阜大学", "愛媛大学", "三重大学", "北海道大学",
+           "高知大学", "九州大学", "筑波大学", "京都大学")
 OUTSIDE = ("東京海洋大学", "北海道大学", "長崎大学", "鹿児島大学", "高知大学", "名古屋大学", "豊橋技術科学大学",
            "福井大学", "東北大学", "九州大学", "筑波大学", "大阪大学", "三重大学", "愛媛大学", "名古屋工業大学",
            "岐阜大学", "信州大学", "広島大学", "神戸大学", "東京農工大学", "宮崎大学", "京都大学")
@@ -52,7 +58,7 @@ class Topic:
     subjects: tuple[tuple[str, str], ...]
     methods: tuple[tuple[str, str], ...]
     goals: tuple[tuple[str, str], ...]
-    inside: tuple[str, ...] = IN_REGION[:7]
+    inside: tuple[str, ...] = ("静岡大学", "静岡理工科大学")  # plausible homes of the field in the region
     outside: tuple[str, ...] = OUTSIDE
 
 
@@ -73,7 +79,8 @@ TOPICS = (
            ("数値生態系モデル", "numerical ecosystem models")),
           (("被害を数日前に予測する", "forecast damage several days ahead"),
            ("生産者が早めにいけすを移動できるようにする", "let farmers move net pens in time"),
-           ("発生の仕組みを明らかにする", "explain how outbreaks start"))),
+           ("発生の仕組みを明らかにする", "explain how outbreaks start")),
+          inside=("静岡大学", "静岡県立農林環境専門職大学"), outside=MARINE),
     Topic("mobility", 8,
           (("オンデマンド交通", "demand-responsive transport"), ("自動運転", "autonomous driving"),
            ("MaaS", "mobility as a service"), ("高齢者の移動", "mobility of older people"),
@@ -90,7 +97,8 @@ TOPICS = (
            ("スマートフォンの移動データ解析", "analysis of smartphone mobility data")),
           (("待ち時間と費用を減らす", "cut waiting time and cost"),
            ("運転手不足でも移動を確保する", "keep people moving despite driver shortages"),
-           ("持続可能な地域交通を設計する", "design sustainable local transport"))),
+           ("持続可能な地域交通を設計する", "design sustainable local transport")),
+          inside=("静岡大学", "静岡理工科大学", "静岡文化芸術大学", "聖隷クリストファー大学")),
     Topic("care", 10,
           (("介護", "long-term care"), ("見守り", "remote monitoring"), ("介護ロボット", "care robotics"),
            ("リハビリテーション", "rehabilitation"), ("介護人材", "care workforce")),
@@ -106,23 +114,25 @@ TOPICS = (
            ("介護現場の業務分析", "work-flow analysis in care settings")),
           (("介護職員の負担を減らす", "reduce the workload of care staff"),
            ("事故を未然に防ぐ", "prevent accidents before they happen"),
-           ("少ない人手で質の高い介護を続ける", "keep care quality with fewer staff"))),
-    Topic("manufacturing", 12, inside=IN_REGION, keywords=
+           ("少ない人手で質の高い介護を続ける", "keep care quality with fewer staff")),
+          inside=("浜松医科大学", "聖隷クリストファー大学", "静岡大学", "静岡理工科大学")),
+    Topic("manufacturing", 12,
           (("精密加工", "precision machining"), ("協働ロボット", "collaborative robots"),
            ("予知保全", "predictive maintenance"), ("IoT", "industrial IoT"), ("生産技術", "production engineering")),
-          subjects=(("中小製造業の切削加工", "cutting processes at small manufacturers"),
+          (("中小製造業の切削加工", "cutting processes at small manufacturers"),
            ("工作機械の故障", "machine-tool failures"),
            ("組立ラインの人とロボットの協働", "human–robot collaboration on assembly lines"),
            ("輸送機器部品の品質検査", "quality inspection of transport-equipment parts"),
            ("金型の摩耗", "die and mould wear")),
-          methods=(("振動センサと異常検知", "vibration sensing and anomaly detection"),
+          (("振動センサと異常検知", "vibration sensing and anomaly detection"),
            ("画像認識による外観検査", "vision-based visual inspection"),
            ("デジタルツイン", "digital twins"),
            ("低コストのロボットアーム", "low-cost robot arms"),
            ("加工条件の最適化", "optimisation of machining conditions")),
-          goals=(("不良品と停止時間を減らす", "reduce defects and downtime"),
+          (("不良品と停止時間を減らす", "reduce defects and downtime"),
            ("熟練技能を次の世代に伝える", "pass skilled know-how on to the next generation"),
-           ("地域の部品産業の競争力を高める", "strengthen the regional parts industry"))),
+           ("地域の部品産業の競争力を高める", "strengthen the regional parts industry")),
+          inside=("静岡大学", "静岡理工科大学", "天竜ロボティクス株式会社（サンプル）", "光産業創成大学院大学")),
     Topic("photonics", 12,
           (("光技術", "photonics"), ("レーザー加工", "laser processing"), ("イメージング", "imaging"),
            ("光センサ", "optical sensors"), ("テラヘルツ", "terahertz")),
@@ -137,7 +147,8 @@ TOPICS = (
            ("計算イメージング", "computational imaging")),
           (("新しい検査装置を実用化する", "bring new inspection instruments to market"),
            ("光産業の新事業をつくる", "create new photonics businesses"),
-           ("測定を速く正確にする", "make measurement faster and more accurate"))),
+           ("測定を速く正確にする", "make measurement faster and more accurate")),
+          inside=("光産業創成大学院大学", "静岡大学", "浜松医科大学", "静岡理工科大学")),
     Topic("agriculture", 8,
           (("茶", "green tea"), ("みかん", "citrus"), ("スマート農業", "smart agriculture"),
            ("施設園芸", "greenhouse horticulture"), ("病害虫", "plant pests")),
@@ -152,7 +163,8 @@ TOPICS = (
            ("ゲノム育種", "genomic breeding")),
           (("収量と品質を安定させる", "stabilise yield and quality"),
            ("少ない労力で栽培を続ける", "keep farming with less labour"),
-           ("地域ブランドの価値を高める", "raise the value of regional brands"))),
+           ("地域ブランドの価値を高める", "raise the value of regional brands")),
+          inside=("静岡県立農林環境専門職大学", "静岡大学"), outside=FARMING),
     Topic("disaster", 6,
           (("防災", "disaster risk reduction"), ("津波", "tsunami"), ("南海トラフ地震", "Nankai Trough earthquake"),
            ("避難", "evacuation"), ("地盤", "ground engineering")),
@@ -167,7 +179,8 @@ TOPICS = (
            ("リモートセンシング", "remote sensing")),
           (("逃げ遅れをなくす", "leave no one behind in evacuation"),
            ("自治体の防災計画を支える", "support municipal disaster plans"),
-           ("被害を事前に小さくする", "reduce damage in advance"))),
+           ("被害を事前に小さくする", "reduce damage in advance")),
+          inside=("静岡大学", "静岡理工科大学", "静岡文化芸術大学")),
     Topic("frailty", 10,
           (("フレイル", "frailty"), ("健康寿命", "healthy life expectancy"), ("生活習慣病", "lifestyle diseases"),
            ("運動", "physical activity"), ("栄養", "nutrition")),
@@ -182,7 +195,8 @@ TOPICS = (
            ("医療ビッグデータ解析", "medical big-data analysis")),
           (("健康寿命を延ばす", "extend healthy life expectancy"),
            ("予防の効果を示す", "show what prevention achieves"),
-           ("長く働ける地域をつくる", "help people work longer in good health"))),
+           ("長く働ける地域をつくる", "help people work longer in good health")),
+          inside=("浜松医科大学", "聖隷クリストファー大学", "静岡大学")),
     Topic("energy", 6,
           (("蓄電池", "batteries"), ("電動化", "electrification"), ("水素", "hydrogen"),
            ("再生可能エネルギー", "renewable energy"), ("モーター", "electric motors")),
@@ -213,7 +227,8 @@ TOPICS = (
            ("ノーコードツール", "no-code tools")),
           (("現場でデータを使えるようにする", "make data usable on the shop floor"),
            ("人手不足の業務を支える", "support understaffed work"),
-           ("意思決定を速くする", "speed up decisions"))),
+           ("意思決定を速くする", "speed up decisions")),
+          inside=("静岡大学", "静岡理工科大学", "静岡文化芸術大学")),
     Topic("ocean", 3,
           (("海洋観測", "ocean observation"), ("ブイ", "buoys"), ("水中ロボット", "underwater robots"),
            ("沿岸環境", "coastal environment"), ("音響", "acoustics")),
@@ -227,7 +242,8 @@ TOPICS = (
            ("データ同化", "data assimilation")),
           (("漁業者に観測データを届ける", "deliver observations to fishers"),
            ("海の変化を早く捉える", "detect changes in the sea early"),
-           ("観測の費用を下げる", "make observation cheaper"))),
+           ("観測の費用を下げる", "make observation cheaper")),
+          inside=("静岡大学",), outside=MARINE),
     Topic("tourism", 8,
           (("観光", "tourism"), ("地域経済", "regional economy"), ("まちづくり", "community development"),
            ("文化資源", "cultural heritage"), ("人口減少", "population decline")),
@@ -242,7 +258,8 @@ TOPICS = (
            ("デザイン思考", "design thinking")),
           (("地域の魅力を高める", "make the region more attractive"),
            ("政策の根拠を示す", "provide evidence for policy"),
-           ("人口減少に適応する", "adapt to population decline"))),
+           ("人口減少に適応する", "adapt to population decline")),
+          inside=("静岡文化芸術大学", "静岡大学")),
 )
 
 FAMILY = (("海野", "Umino"), ("浜名", "Hamana"), ("天竜", "Tenryu"), ("遠州", "Enshu"), ("磐田", "Iwata"),
