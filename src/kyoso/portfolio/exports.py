@@ -267,23 +267,21 @@ def portfolio_document(report: PortfolioReport, participants: dict[int, tuple[in
     partners.tables.append(Table(
         [_("提供する組織"), _("種類"), _("約束した量"), _("提供した量"), _("提供率"), _("期限超過（件）"),
          _("非公開（件）")],
-        [[t.partner.display_name, _kind_label(t.kind), Amount(t.committed, t.kind), Amount(t.provided, t.kind),
+        [[t.partner, _kind_label(t.kind), Amount(t.committed, t.kind), Amount(t.provided, t.kind),
           _percent(t.ratio), t.overdue, t.hidden] for t in report.partners],
         [28, 12, 18, 18, 8, 10, 10]))
     partners.tables.append(Table(
         [_("提供する組織"), _("年度"), _("種類"), _("約束した量"), _("提供した量")],
-        [[t.partner.display_name, fy(year), _kind_label(t.kind), Amount(v[0], t.kind), Amount(v[1], t.kind)]
+        [[t.partner, fy(year), _kind_label(t.kind), Amount(v[0], t.kind), Amount(v[1], t.kind)]
          for t in report.partners for year, v in sorted(t.by_year.items())],
         [28, 20, 12, 18, 18], caption=_("年度ごと（表示できる金額のみ）")))
-    titles = {row["project"].pk: row["project"].title for row in report.rows}
     partners.tables.append(Table(
         [_("プロジェクト"), _("提供する組織"), _("年度"), _("種類"), _("約束した量"), _("提供した量"), _("提供率"),
-         _("期限")],
-        [[titles.get(r.commitment.project_id, ""), r.commitment.partner.display_name, fy(r.commitment.fiscal_year),
-          r.commitment.get_kind_display(), _amount(r.committed, r.commitment.kind, r.hidden),
-          _amount(r.provided, r.commitment.kind, r.hidden), _percent(r.ratio), r.due]
-         for r in report.overdue],
-        [28, 22, 18, 10, 14, 14, 8, 12], caption=_("期限を過ぎて不足している約束")))
+         _("期限"), _("超過日数")],
+        [[o["project"], o["partner"], fy(o["fiscal_year"]), _kind_label(o["kind"]),
+          _amount(o["committed"], o["kind"], o["hidden"]), _amount(o["provided"], o["kind"], o["hidden"]),
+          _percent(o["ratio"]), o["due"], o["days_overdue"]] for o in report.overdue],
+        [26, 20, 18, 10, 14, 14, 7, 12, 8], caption=_("期限を過ぎて不足している約束")))
     return Document(title=_("共同研究ポートフォリオ"), subtitle=report.venue.name,
                     sections=[overview, summary, reasons, partners])
 

@@ -201,17 +201,20 @@ def portfolio_overview(venue: Any, today: dt.date, thresholds: Thresholds | None
     return overview
 
 
-def resource_ledger(venue: Any, today: dt.date, grace_days: int, visible: set[int] | None
-                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def resource_ledger(venue: Any, today: dt.date, grace_days: int, visible: set[int] | None,
+                    project_ids: list[int] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """What every partner committed and provided across the venue's projects, per fiscal year and kind, and the
     commitments that are overdue (due date plus grace passed, provided below committed).
 
     Confidential cash amounts count only for readers who may see them in that project (``visible``: the ids
     of such projects; None = all, for the secretariat); for the others such a commitment is counted as
-    hidden, never added to a total. One query.
+    hidden, never added to a total. ``project_ids`` limits it to those projects (a filtered portfolio). One query.
     """
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
-    rows = (Commitment.objects.filter(project__venue=venue)
+    commitments = Commitment.objects.filter(project__venue=venue)
+    if project_ids is not None:
+        commitments = commitments.filter(project_id__in=project_ids)
+    rows = (commitments
             .annotate(provided_total=Coalesce(Sum("provisions__amount"), zero))
             .values_list("pk", "project_id", "project__title", "partner_id", "partner__name", "fiscal_year", "kind",
                          "amount", "provided_total", "is_confidential")

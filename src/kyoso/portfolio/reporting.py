@@ -113,18 +113,17 @@ def project_report(project: Project, user: Any, rights: Any, today: dt.date, lat
 
 @dataclass
 class PartnerTotal:
-    """What one partner committed and provided, per kind, over the projects shown.
+    """What one partner committed and provided of one kind over the projects shown, and per fiscal year.
 
     ``committed``/``provided`` add up only the amounts the reader may see; ``hidden`` counts the
     commitments left out because their cash amount is confidential to the reader."""
 
-    partner: Any
+    partner: str
     kind: str
     committed: Decimal = Decimal(0)
     provided: Decimal = Decimal(0)
     overdue: int = 0
     hidden: int = 0
-    commitments: int = 0
     by_year: dict[int, list[Decimal]] = field(default_factory=dict)
 
     @property
@@ -140,44 +139,31 @@ class PortfolioReport:
     thresholds: Thresholds
     today: dt.date
     fiscal_years: list[int]
-    overdue: list[LedgerRow] = field(default_factory=list)
+    overdue: list[dict[str, Any]] = field(default_factory=list)
 
 
 def portfolio_report(venue: Any, projects: list[Project], user: Any, rights: Any, today: dt.date
                      ) -> PortfolioReport:
-    """Every project with its five signals, and per partner and kind the totals committed and provided."""
+    """Every project with its five signals; per partner and kind the totals committed and provided (from
+    ``queries.resource_ledger``, the ledger of the resources page) and the overdue commitments."""
     thresholds = queries.thresholds_of(venue)
     reviews = {r.project_id: r for r in evaluate_portfolio(queries.project_facts(projects, today), today, thresholds)}
     sees = confidential_access(user, projects, rights)
     rows = [{"project": p, "signals": masked_signal_dicts(reviews[p.pk].to_dict()["signals"], p.pk in sees)}
             for p in projects]
-    totals: dict[tuple[int, str], PartnerTotal] = {}
-    years: set[int] = set()
-    overdue: list[LedgerRow] = []
-    commitments = (Commitment.objects.filter(project__in=[p.pk for p in projects]).select_related("partner")
-                   .annotate(provided=Coalesce(Sum("provisions__amount"), ZERO))
-                   .order_by("partner__name", "kind", "fiscal_year"))
-    for c in commitments:
-        row = ledger_row(c, c.project_id in sees, today, thresholds.grace_days)
-        total = totals.get((c.partner_id, c.kind))
-        if total is None:
-            total = totals[(c.partner_id, c.kind)] = PartnerTotal(partner=c.partner, kind=c.kind)
-        total.commitments += 1
-        total.overdue += row.overdue
-        if row.overdue:
-            overdue.append(row)
-        if row.hidden:
-            total.hidden += 1
-            continue
-        total.committed += row.committed or 0
-        total.provided += row.provided or 0
-        year = total.by_year.setdefault(c.fiscal_year, [Decimal(0), Decimal(0)])
-        year[0] += row.committed or 0
-        year[1] += row.provided or 0
-        years.add(c.fiscal_year)
-    overdue.sort(key=lambda r: (r.due, r.commitment.partner.name, r.commitment.project_id))
+    ledger, overdue = queries.resource_ledger(venue, today, thresholds.grace_days, sees,
+                                              project_ids=[p.pk for p in projects])
+    totals: dict[tuple[str, str], PartnerTotal] = {}
+    for entry in ledger:
+        total = totals.setdefault((entry["partner"], entry["kind"]), PartnerTotal(entry["partner"], entry["kind"]))
+        total.committed += entry["committed"]
+        total.provided += entry["provided"]
+        total.hidden += entry["hidden"]
+        total.by_year[entry["fiscal_year"]] = [entry["committed"], entry["provided"]]
+    for item in overdue:
+        totals[(item["partner"], item["kind"])].overdue += 1
     return PortfolioReport(venue=venue, rows=rows, partners=list(totals.values()), thresholds=thresholds,
-                           today=today, fiscal_years=sorted(years), overdue=overdue)
+                           today=today, fiscal_years=sorted({e["fiscal_year"] for e in ledger}), overdue=overdue)
 
 
 def participant_counts(projects: list[Project]) -> dict[int, tuple[int, int]]:
