@@ -125,6 +125,8 @@ def test_lists_take_a_fixed_number_of_queries(secret, django_assert_max_num_quer
                  "/api/v1/reviews/"):
         with django_assert_max_num_queries(30):
             assert client.get(path, {"venue": SLUG, "limit": 200}).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/api/v1/projects/{secret.project.pk}/").status_code == 200
 
 
 def test_openapi_schema_lists_the_portfolio_endpoints_without_warnings(client, tmp_path):
