@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
@@ -46,13 +49,56 @@ class ResearcherAdmin(admin.ModelAdmin):
             services.researcher_delete(actor=request.user, researcher=researcher)
 
 
+class ImportUploadForm(forms.ModelForm):
+    upload = forms.FileField(label=_("ファイル"),
+                             help_text=_("researchmap・KAKEN・JSON Lines の形式（README を参照）。"))
+
+    class Meta:
+        model = ResearcherImport
+        fields = ("format", "is_sample")
+
+
 @admin.register(ResearcherImport)
 class ResearcherImportAdmin(admin.ModelAdmin):
-    list_display = ("filename", "format", "status", "total", "processed", "created_count", "updated_count",
-                    "failed_count", "created_at")
+    """Staff upload a file here; the import runs in the background and this page shows its progress."""
+
+    list_display = ("filename", "format", "status", "progress", "created_count", "updated_count",
+                    "unchanged_count", "failed_count", "created_at")
     list_filter = ("status", "format")
-    readonly_fields = ("status", "total", "processed", "created_count", "updated_count", "unchanged_count",
-                       "failed_count", "problems", "started_at", "finished_at")
+    readonly_fields = ("filename", "status", "progress", "created_count", "updated_count", "unchanged_count",
+                       "failed_count", "problem_list", "started_at", "finished_at")
+
+    @admin.display(description=_("進み具合"))
+    def progress(self, obj: ResearcherImport) -> str:
+        return f"{obj.processed} / {obj.total} ({obj.percent} %)"
+
+    @admin.display(description=_("エラー"))
+    def problem_list(self, obj: ResearcherImport) -> str:
+        rows = ((services.problem_position(p), services.problem_message(p)) for p in obj.problems or [])
+        return format_html_join("", "<p>{}: {}</p>", rows)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ImportUploadForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else ()
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("upload", "format", "is_sample")
+        return ("format", "is_sample", *self.readonly_fields)
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data["upload"]
+        created = services.researcher_import_create(
+            actor=request.user, filename=upload.name, content=upload.read(), format=form.cleaned_data["format"],
+            is_sample=form.cleaned_data["is_sample"])
+        obj.pk, obj.filename = created.pk, created.filename
+
+    def has_change_permission(self, request, obj=None):  # an import is a record of what happened
+        return False
 
 
 class EntryInline(admin.TabularInline):

@@ -278,3 +278,23 @@ def test_index_documents_take_a_fixed_number_of_queries(django_assert_num_querie
     with django_assert_num_queries(2):
         docs = services.researcher_docs()
     assert len(docs) == 30 and all(len(d.records) == 3 for d in docs)
+
+
+def test_staff_upload_an_import_in_the_admin_and_see_its_problems(client, django_capture_on_commit_callbacks):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    staff = get_user_model().objects.create_superuser(username="staff-b", password="x-Secret-123")
+    client.force_login(staff)
+    assert client.get("/admin/matching/researcherimport/add/").status_code == 200
+    upload = SimpleUploadedFile("people.jsonl", jsonl(AQUA, {"id": "bad", "name": ""}))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/matching/researcherimport/add/",
+                               {"upload": upload, "format": "jsonl", "is_sample": "on"})
+    assert response.status_code == 302
+    batch = ResearcherImport.objects.get()
+    assert (batch.filename, batch.status, batch.created_count, batch.is_sample) == (
+        "people.jsonl", ResearcherImport.Status.DONE_WITH_PROBLEMS, 1, True)
+    assert Researcher.objects.get().is_sample
+    page = client.get(f"/admin/matching/researcherimport/{batch.pk}/change/").content.decode()
+    assert "2行目 $.name" in page and "氏名がありません" in page and "1 / 1 (100 %)" in page
