@@ -177,6 +177,7 @@ EXPECTED = {
     "matching:match": "venue_participant",
     "matching:shortlist_list": "venue_participant",
     "matching:shortlist_create": "venue_participant",
+    "matching:entry_add": "venue_participant",
     "matching:shortlist_detail": "venue_participant",
     "matching:entry_note": "venue_participant",
     "matching:contact_create": "venue_participant",
@@ -292,7 +293,8 @@ OBJECT_LEVEL = {
     ("api:vision-version-endorse", "post"): REPRESENTATIVES,
     # Shortlists and contact notes: observers read but never write.
     **{(f"matching:{name}", method): CONTRIBUTORS for name, method in (
-        ("shortlist_create", "post"), ("entry_note", "post"), ("contact_create", "get"), ("contact_create", "post"),
+        ("shortlist_create", "post"), ("entry_add", "post"), ("entry_note", "post"), ("contact_create", "get"),
+        ("contact_create", "post"),
         ("proposal_create", "get"), ("proposal_create", "post"))},
     ("api:shortlist-entries", "post"): CONTRIBUTORS,
     ("api:shortlist-contacts", "post"): CONTRIBUTORS,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kyoso.regions.models import KindChoices, Organization, Region, SectorChoices
 from kyoso.visions.models import RegionalIssue, ResearchTheme
 
-from .models import ContactNote, CrossAppointmentProposal, Researcher
+from .models import ContactNote, CrossAppointmentProposal, Researcher, Shortlist
 
 DATE = {"type": "date"}
 RECENT_CHOICES = [("", _("すべての年")), ("3", _("直近3年")), ("5", _("直近5年")), ("10", _("直近10年"))]
@@ -68,6 +68,15 @@ class ShortlistForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = [("", _("結び付けない")), *targets]
         self.fields["researchers"].choices = candidates
+
+
+class EntryAddForm(forms.Form):
+    shortlist = forms.ModelChoiceField(label=_("追加先の候補リスト"), queryset=Shortlist.objects.none())
+    researcher = forms.ModelChoiceField(queryset=Researcher.objects.all(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, shortlists: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shortlist"].queryset = shortlists
 
 
 class EntryNoteForm(forms.Form):

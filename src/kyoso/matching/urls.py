@@ -12,6 +12,7 @@ urlpatterns = [
     path("venues/<slug:slug>/matching/", views.match, name="match"),
     path("venues/<slug:slug>/matching/shortlists/", views.shortlist_list, name="shortlist_list"),
     path("venues/<slug:slug>/matching/shortlists/new/", views.shortlist_create, name="shortlist_create"),
+    path("venues/<slug:slug>/matching/shortlists/add/", views.entry_add, name="entry_add"),
     path("venues/<slug:slug>/matching/shortlists/<int:pk>/", views.shortlist_detail, name="shortlist_detail"),
     path("venues/<slug:slug>/matching/shortlists/<int:pk>/notes/", views.entry_note, name="entry_note"),
     path("venues/<slug:slug>/matching/shortlists/<int:pk>/contacts/new/", views.contact_create,

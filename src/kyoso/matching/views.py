@@ -28,6 +28,7 @@ from kyoso.visions.views import _contributor, _errors  # the same rules and form
 from . import queries, shortlists
 from .forms import (
     ContactForm,
+    EntryAddForm,
     EntryNoteForm,
     NeedForm,
     ProposalForm,
@@ -78,8 +79,9 @@ def match(request: HttpRequest, slug: str) -> HttpResponse:
                      "researchers": [row.researcher.index_id for row in result.rows]},
             targets=targets, candidates=[(r.researcher.index_id, r.researcher.display_name) for r in result.rows],
         )
+    existing = list(queries.shortlists_of(venue)[:20]) if save_form is not None else []
     context = {"venue": venue, "rights": rights, "form": form, "need": need, "target": target, "result": result,
-               "unavailable": unavailable, "save_form": save_form, "filters": filters}
+               "unavailable": unavailable, "save_form": save_form, "filters": filters, "existing": existing}
     if request.htmx and not request.htmx.boosted:
         return render(request, "matching/match.html#results", context)
     return render(request, "matching/match.html", context)
@@ -134,6 +136,23 @@ def _json(raw: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+@require_POST
+@access(VENUE_PARTICIPANT)
+def entry_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add one researcher of the results to an existing shortlist of the venue."""
+    venue, rights = _venue(request, slug)
+    _contributor(rights)
+    form = EntryAddForm(request.POST, shortlists=Shortlist.objects.filter(venue=venue))
+    if not form.is_valid():
+        messages.error(request, _("追加先の候補リストと研究者を選んでください。"))
+        return redirect("matching:match", slug=venue.slug)
+    shortlist, researcher = form.cleaned_data["shortlist"], form.cleaned_data["researcher"]
+    shortlists.shortlist_add(actor=request.user, shortlist=shortlist, researcher=researcher)
+    messages.success(request, _("%(name)s さんを候補リスト「%(title)s」に追加しました。")
+                     % {"name": researcher.display_name, "title": shortlist.title})
+    return redirect(shortlist)
 
 
 def _shortlist(request: HttpRequest, slug: str, pk: int) -> tuple[Shortlist, VenueAccess]:

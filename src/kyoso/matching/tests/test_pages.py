@@ -184,3 +184,20 @@ def test_a_need_with_several_facets_gets_a_consortium_from_two_institutions(matc
     html = response.content.decode()
     assert "コンソーシアムの提案" in html and "メンバーごとに担当できる要素" in html
     assert len(response.context["result"].gap.facets) == len(team.facets)
+
+
+def test_a_result_is_added_to_an_existing_shortlist_once(matching_index, users):
+    client = client_for(users)
+    save_shortlist(client)
+    shortlist = Shortlist.objects.get(title="赤潮の予測（テスト）")
+    extra = Researcher.objects.get(name_en="Wataru Enshu (sample)")
+    shortlist.entries.filter(researcher=extra).delete()
+    page = client.get(match_url(text=NEED)).content.decode()
+    assert reverse("matching:entry_add", args=[SLUG]) in page
+    url = reverse("matching:entry_add", args=[SLUG])
+    for _ in range(2):
+        response = client.post(url, {"shortlist": shortlist.pk, "researcher": extra.pk})
+        assert response.status_code == 302 and response["Location"] == shortlist.get_absolute_url()
+    assert shortlist.entries.filter(researcher=extra).count() == 1
+    assert client_for(users, "observer").post(url, {"shortlist": shortlist.pk, "researcher": extra.pk}
+                                              ).status_code == 403
