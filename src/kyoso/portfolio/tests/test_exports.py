@@ -114,3 +114,14 @@ def test_pdf_tables_wrap_and_split_a_row_taller_than_a_page():
     pdf = exports.to_pdf(exports.Document("題名", "副題", [exports.Section("節", tables=[table])]), compress=False)
     pages = len(re.findall(rb"/Type /Page\b", pdf))
     assert pages >= 3
+
+
+def test_reports_follow_the_active_language(secret, users):
+    from django.utils import translation
+
+    with translation.override("en"):
+        project_doc, _portfolio = documents(users["secretariat"], secret.project)
+    years = [row[1] for row in project_doc.sections[1].tables[0].rows]
+    assert years and all(year.startswith("FY") for year in years)
+    project_doc, _portfolio = documents(users["secretariat"], secret.project)  # Japanese by default
+    assert all("年度" in row[1] for row in project_doc.sections[1].tables[0].rows)
