@@ -57,6 +57,10 @@ def test_scope_filters_keep_only_in_region_or_outside(matching_index, users):
     sector = client.get(match_url(text=NEED, kind="national_research_institute")).context["result"].rows
     assert {row.researcher.name_en for row in sector} == {"Marina Okada (sample)", "Kai Chiyoda (sample)"}
     assert not client.get(match_url(text=NEED, sector="industry")).context["result"].rows
+    recent = client.get(match_url(text="赤潮による養殖被害額の推計", recent="3")).context["result"].rows
+    assert recent and "Kai Chiyoda (sample)" not in {row.researcher.name_en for row in recent}  # only a 2021 paper
+    older = client.get(match_url(text="赤潮による養殖被害額の推計")).context["result"].rows
+    assert "Kai Chiyoda (sample)" in {row.researcher.name_en for row in older}
 
 
 def test_a_regional_issue_of_the_vision_is_the_need(matching_index, users):
