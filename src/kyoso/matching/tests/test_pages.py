@@ -205,3 +205,14 @@ def test_a_result_is_added_to_an_existing_shortlist_once(matching_index, users):
     assert shortlist.entries.filter(researcher=extra).count() == 1
     assert client_for(users, "observer").post(url, {"shortlist": shortlist.pk, "researcher": extra.pk}
                                               ).status_code == 403
+
+
+def test_pages_read_a_fixed_number_of_queries(matching_index, users, django_assert_max_num_queries):
+    client = client_for(users)
+    client.get(match_url(text=NEED))
+    with django_assert_max_num_queries(16):  # session, user, roles, venue, issues, themes, prefectures, …
+        client.get(match_url(text=NEED))
+    save_shortlist(client)
+    shortlist = Shortlist.objects.get(title="赤潮の予測（テスト）")
+    with django_assert_max_num_queries(14):
+        client.get(shortlist.get_absolute_url())
