@@ -353,7 +353,8 @@ def to_xlsx(document: Document) -> bytes:
                     cell = sheet.cell(number, column)
                     cell.alignment = RIGHT if isinstance(value, Hidden) else WRAP
                     if isinstance(value, Amount):
-                        cell.number_format = "#,##0" if value.kind != "staff" else "#,##0.0"
+                        digits = "#,##0" if value.kind != "staff" else "#,##0.0"
+                        cell.number_format = f'{digits}"{unit_label(value.kind)}"'
                     elif isinstance(value, dt.date):
                         cell.number_format = "yyyy/mm/dd"
         for index, width in widths.items():

@@ -125,3 +125,12 @@ def test_reports_follow_the_active_language(secret, users):
     assert years and all(year.startswith("FY") for year in years)
     project_doc, _portfolio = documents(users["secretariat"], secret.project)  # Japanese by default
     assert all("年度" in row[1] for row in project_doc.sections[1].tables[0].rows)
+
+
+def test_excel_amounts_are_numbers_shown_with_their_unit(secret, users):
+    client = Client()
+    client.force_login(users["company"])
+    book = load_workbook(io.BytesIO(client.get(reverse("portfolio:project_export_xlsx",
+                                                       args=[SLUG, secret.project.pk])).content))
+    cells = [c for row in book["約束と提供"].iter_rows() for c in row if c.value == SECRET_AMOUNT]
+    assert cells and cells[0].number_format == '#,##0"円"'
