@@ -190,6 +190,8 @@ EXPECTED = {
     "api:shortlist-detail": "venue_participant",
     "api:shortlist-entries": "venue_participant",
     "api:shortlist-contacts": "venue_participant",
+    "api:shortlist-proposals": "venue_participant",
+    "api:shortlist-decide": "venue_participant",
     "api-token": "public",
     "api-schema": "public",
     "api-docs": "public",
@@ -298,6 +300,8 @@ OBJECT_LEVEL = {
         ("proposal_create", "get"), ("proposal_create", "post"))},
     ("api:shortlist-entries", "post"): CONTRIBUTORS,
     ("api:shortlist-contacts", "post"): CONTRIBUTORS,
+    ("api:shortlist-proposals", "post"): CONTRIBUTORS,
+    ("api:shortlist-decide", "post"): {"secretariat", "admin"},
     # Records of a project: its participants (the sample project's: researcher, company, and the city's
     # contact who is the secretariat) and the secretariat; observers and other members only read.
     **{(f"portfolio:{name}", method): PROJECT_RECORDERS

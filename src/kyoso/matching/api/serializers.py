@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kyoso.regions.models import KindChoices
 from kyoso.venues.api.serializers import EnumField, OrganizationRefSerializer, sector_field
 
-from ..models import ContactNote, Researcher, ResearchRecord, Shortlist, ShortlistEntry
+from ..models import ContactNote, CrossAppointmentProposal, Researcher, ResearchRecord, Shortlist, ShortlistEntry
 from ..queries import SCOPES
 
 
@@ -177,18 +178,56 @@ class ShortlistSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CrossAppointmentSerializer(serializers.ModelSerializer):
+    status = EnumField(CrossAppointmentProposal.Status.choices, enum_name="CrossAppointmentStatusEnum",
+                       read_only=True)
+    organization = OrganizationRefSerializer(read_only=True)
+
+    class Meta:
+        model = CrossAppointmentProposal
+        fields = ["id", "researcher", "shortlist", "organization", "department", "title", "effort_share",
+                  "start_date", "end_date", "status", "note", "decided_at", "affiliation", "created_at"]
+        read_only_fields = fields
+
+
+class CrossAppointmentInputSerializer(serializers.Serializer):
+    researcher = serializers.IntegerField(help_text="A researcher of the shortlist from outside the region.")
+    organization = serializers.IntegerField(help_text="The host organisation.")
+    effort_share = serializers.IntegerField(min_value=1, max_value=100, help_text="Percent at the host.")
+    start_date = serializers.DateField(required=False, allow_null=True, default=None)
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    department = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecideInputSerializer(serializers.Serializer):
+    proposal = serializers.IntegerField()
+    decision = EnumField([("accept", "accept"), ("declined", "declined"), ("withdrawn", "withdrawn")],
+                         enum_name="CrossAppointmentDecisionEnum",
+                         help_text="accept creates the affiliation (concurrent effort shares ≤ 100 %).")
+
+
 class ShortlistDetailSerializer(ShortlistSerializer):
     entries = serializers.SerializerMethodField()
     contacts = serializers.SerializerMethodField()
+    proposals = serializers.SerializerMethodField()
 
     class Meta(ShortlistSerializer.Meta):
-        fields = [*ShortlistSerializer.Meta.fields, "entries", "contacts"]
+        fields = [*ShortlistSerializer.Meta.fields, "entries", "contacts", "proposals"]
         read_only_fields = fields
 
+    @extend_schema_field(CrossAppointmentSerializer(many=True))
+    def get_proposals(self, shortlist: Shortlist) -> list[dict[str, Any]]:
+        proposals = shortlist.cross_appointment_proposals.select_related("organization").order_by("-created_at")
+        return CrossAppointmentSerializer(proposals, many=True).data
+
+    @extend_schema_field(ShortlistEntrySerializer(many=True))
     def get_entries(self, shortlist: Shortlist) -> list[dict[str, Any]]:
         entries = shortlist.entries.select_related("researcher", "researcher__organization").order_by("position")
         return ShortlistEntrySerializer(entries, many=True).data
 
+    @extend_schema_field(ContactNoteSerializer(many=True))
     def get_contacts(self, shortlist: Shortlist) -> list[dict[str, Any]]:
         return ContactNoteSerializer(shortlist.contact_notes.order_by("-contacted_on", "-id"), many=True).data
 

@@ -22,15 +22,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kyoso.common.access import PUBLIC, VENUE_PARTICIPANT, policy
+from kyoso.regions.models import Organization
 from kyoso.venues.api.views import VenueScopedViewSet, _raise_as_drf, member_venues
 from kyoso.venues.models import Venue
 from kyoso.venues.permissions import venue_access
 
 from .. import queries, shortlists
-from ..models import Researcher, Shortlist
+from ..models import CrossAppointmentProposal, Researcher, Shortlist
 from .serializers import (
     ContactInputSerializer,
     ContactNoteSerializer,
+    CrossAppointmentInputSerializer,
+    CrossAppointmentSerializer,
+    DecideInputSerializer,
     EntryAddSerializer,
     ResearcherDetailSerializer,
     ResearcherSerializer,
@@ -200,3 +204,56 @@ class ShortlistViewSet(VenueScopedViewSet):
         except DjangoValidationError as error:
             _raise_as_drf(error)
         return Response(ContactNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Propose a cross-appointment for an outside researcher of the shortlist (members except observers)",
+        request=CrossAppointmentInputSerializer,
+        responses={201: CrossAppointmentSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def proposals(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        shortlist = self.get_object()
+        self._contributor(shortlist.venue)
+        data = CrossAppointmentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        researcher = queries.outside_researchers(shortlist).filter(pk=values.pop("researcher")).first()
+        if researcher is None:
+            raise ValidationError({"researcher": [_("この候補リストの地域外の研究者を指定してください。")]})
+        organization = Organization.objects.filter(pk=values.pop("organization")).first()
+        if organization is None:
+            raise ValidationError({"organization": [_("受入機関が見つかりません。")]})
+        try:
+            proposal = shortlists.cross_appointment_propose(actor=request.user, shortlist=shortlist,
+                                                            researcher=researcher, organization=organization,
+                                                            **values)
+        except DjangoValidationError as error:
+            _raise_as_drf(error)
+        return Response(CrossAppointmentSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Record the outcome of a cross-appointment proposal (the venue's secretariat)",
+        description="``accept`` creates the researcher's affiliation at the host organisation through the "
+                    "people directory, whose rule (concurrent effort shares add up to at most 100 %) may refuse "
+                    "it with a 400 that says why.",
+        request=DecideInputSerializer,
+        responses={200: CrossAppointmentSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        shortlist = self.get_object()
+        self.require_secretariat(shortlist.venue)
+        data = DecideInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = get_object_or_404(CrossAppointmentProposal, shortlist=shortlist,
+                                     pk=data.validated_data["proposal"])
+        decision = data.validated_data["decision"]
+        try:
+            if decision == "accept":
+                proposal = shortlists.cross_appointment_accept(actor=request.user, proposal=proposal)
+            else:
+                proposal = shortlists.cross_appointment_decline(actor=request.user, proposal=proposal,
+                                                                status=decision)
+        except DjangoValidationError as error:
+            _raise_as_drf(error)
+        return Response(CrossAppointmentSerializer(proposal).data)

@@ -78,3 +78,30 @@ def test_openapi_schema_lists_the_matching_endpoints_and_validates_without_warni
     for path in ("/api/v1/researchers/", "/api/v1/matching/search/", "/api/v1/shortlists/{id}/contacts/"):
         assert path in body
     call_command("spectacular", validate=True, fail_on_warn=True, file=str(tmp_path / "schema.yaml"))
+
+
+def test_cross_appointments_are_proposed_and_decided_through_the_api(matching_index, users):
+    from kyoso.regions.models import Organization
+
+    outside = Researcher.objects.get(name_en="Marina Okada (sample)")
+    inside = Researcher.objects.get(name_en="Ushio Hamana (sample)")
+    created = api("ura").post("/api/v1/shortlists/", {"venue": SLUG, "title": "招へい（テスト）",
+                                                      "researchers": [outside.pk, inside.pk]}, format="json")
+    pk = created.json()["id"]
+    host = Organization.objects.get(reference_key="mext:F122110106224")
+    body = {"researcher": outside.pk, "organization": host.pk, "effort_share": 30}
+    assert api("observer").post(f"/api/v1/shortlists/{pk}/proposals/", body, format="json").status_code == 403
+    refused = api("ura").post(f"/api/v1/shortlists/{pk}/proposals/", {**body, "researcher": inside.pk},
+                              format="json")
+    assert refused.status_code == 400  # in-region researchers are not invited by cross-appointment
+    proposed = api("ura").post(f"/api/v1/shortlists/{pk}/proposals/", body, format="json")
+    assert proposed.status_code == 201, proposed.content
+    decide = {"proposal": proposed.json()["id"], "decision": "accept"}
+    assert api("ura").post(f"/api/v1/shortlists/{pk}/decide/", decide, format="json").status_code == 403
+    accepted = api("secretariat").post(f"/api/v1/shortlists/{pk}/decide/", decide, format="json")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert accepted.json()["affiliation"] is not None
+    again = api("secretariat").post(f"/api/v1/shortlists/{pk}/decide/", decide, format="json")
+    assert again.status_code == 400
+    detail = api("bank").get(f"/api/v1/shortlists/{pk}/").json()
+    assert detail["proposals"][0]["effort_share"] == 30
