@@ -443,7 +443,7 @@ def outside_researchers(shortlist: Shortlist) -> QuerySet[Researcher]:
     inside = in_region_q(venue, venue_region_codes(venue))
     inside_ids = Researcher.objects.filter(inside).values("pk")
     return (Researcher.objects.filter(shortlist_entries__shortlist=shortlist).exclude(pk__in=inside_ids)
-            .order_by("shortlist_entries__position"))
+            .order_by("name_kana", "name"))
 
 
 def shortlist_page(shortlist: Shortlist) -> dict[str, Any]:

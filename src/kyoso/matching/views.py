@@ -191,8 +191,7 @@ def entry_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def contact_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     shortlist, rights = _shortlist(request, slug, pk)
     _contributor(rights)
-    researchers = Researcher.objects.filter(shortlist_entries__shortlist=shortlist).order_by(
-        "shortlist_entries__position")
+    researchers = Researcher.objects.filter(shortlist_entries__shortlist=shortlist).order_by("name_kana", "name")
     form = ContactForm(request.POST or None, researchers=researchers,
                        initial={"researcher": request.GET.get("researcher"), "contacted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
