@@ -172,8 +172,8 @@ class MatchIndex:
     def _append_rec_vectors(self, vectors: np.ndarray) -> int:
         start = self._n_rec
         need = start + len(vectors)
-        if len(self._rec_vecs) < need:
-            cap = max(need, int(len(self._rec_vecs) * 1.5), 1024)
+        if len(self._rec_vecs) < need:  # with headroom, as in InProcessVectorStore._reserve
+            cap = max(int(need * 1.1) + 1024, int(len(self._rec_vecs) * 1.5))
             grown = np.zeros((cap, self.embedder.dim), dtype=np.float16)
             grown[:start] = self._rec_vecs[:start]
             self._rec_vecs = grown
@@ -305,6 +305,10 @@ class MatchIndex:
         index._vectors = InProcessVectorStore.load(d, embedder.dim, meta["ann_min_rows"])
         index._rec_vecs = np.load(d / "record_vectors.npy")
         index._n_rec = len(index._rec_vecs)
+        if len(index._rec_vecs) == index._n_rec:  # headroom, so that the first upsert does not copy
+            grown = np.zeros((int(index._n_rec * 1.1) + 1024, embedder.dim), dtype=np.float16)
+            grown[: index._n_rec] = index._rec_vecs
+            index._rec_vecs = grown
         index._rec_start = np.load(d / "record_start.npy").tolist()
         with np.load(d / "bm25.npz") as z:
             st = {k: z[k] for k in z.files}

@@ -1,0 +1,241 @@
+"""Latency, build time and memory of the matching index at 10k–1M researchers.
+
+Run: ``python -m kyoso.matching.domain.bench --sizes 10000,100000,1000000``
+(each size runs in its own process so resident memory is measured cleanly).
+
+How the profiles are generated (say so when quoting the figures):
+
+* Texts come from the evaluation set (``src/kyoso/matching/eval/``): every researcher gets ``RECORDS``
+  records, each a title of one sample record joined with the abstract of another, plus random rare
+  "words" so that the vocabulary grows with the corpus as a real one does.
+* Up to ``--real`` researchers (default 10,000) everything is real: each record is tokenised by Sudachi
+  and embedded by USE (the build time then includes embedding). Above that, embedding 2–3 million texts
+  would take hours on 2 cores, so vectors are *synthetic*: noisy copies (Gaussian noise, then
+  re-normalised) of real USE embeddings of a pool of ``POOL`` texts, and tokens are the real tokens of
+  those pool texts. The build time then excludes embedding (measured separately as texts/s).
+* Queries are the evaluation needs (Japanese and English), run through the full path: tokenise + embed
+  the need + BM25 + vector search + fusion + reasons with highlighted snippets, top 10.
+* Upsert: one researcher with two new records (tokenise + embed + add to BM25 delta + vector store).
+
+Vector search uses exact dot products below ``ANN_MIN_ROWS`` and HNSW (usearch, f16) above; the
+benchmark also times both on the same queries at each size to show the crossover.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+RECORDS = 2
+POOL = 3000
+NOISE = 0.35
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB, from /proc/self/status."""
+    values = {}
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                key, val = line.split(":")
+                values[key] = int(val.split()[0]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def run_one(n: int, real_up_to: int, queries: int, seed: int = 7) -> dict:
+    from .evaluate import load_set
+    from .records import RecordDoc, ResearcherDoc
+    from .search import MatchIndex, bm25_terms, default_embedder, record_text
+    from .text import terms
+    from .vectors import ANN_MIN_ROWS
+
+    rng = random.Random(seed)
+    nprng = np.random.default_rng(seed)
+    profiles, needs = load_set()
+    titles = [r["title"] for p in profiles for r in p["records"]]
+    abstracts = [r.get("abstract") or "" for p in profiles for r in p["records"]]
+    embedder = default_embedder()
+    embedder.embed(["warm up"])
+    real = n <= real_up_to
+    result: dict = {"size": n, "vectors": "real USE embeddings" if real else "synthetic (noisy copies of real)"}
+
+    def text_pair() -> tuple[str, str, int]:
+        i, j = rng.randrange(len(titles)), rng.randrange(len(abstracts))
+        return titles[i], abstracts[j], i * len(abstracts) + j
+
+    names = ["サンプル研究者", "Sample Researcher"]
+    orgs = [f"サンプル大学{k}" for k in range(300)]
+    t0 = time.perf_counter()
+    docs = []
+    pool_keys: list[list[int]] = []
+    for k in range(n):
+        recs, keys = [], []
+        for r in range(RECORDS):
+            title, abstract, key = text_pair()
+            extra = f" 合成語{rng.randrange(n * 2)}" if k % 2 else f" synth{rng.randrange(n * 2)}"
+            recs.append(RecordDoc(f"s{k}-{r}", "paper", title + extra, abstract, 2010 + rng.randrange(16)))
+            keys.append(key)
+        docs.append(ResearcherDoc(f"s{k}", f"{names[k % 2]} {k}", organization=orgs[k % len(orgs)],
+                                  prefecture_code=f"{1 + k % 47:02d}", records=tuple(recs)))
+        pool_keys.append(keys)
+    result["generate_s"] = time.perf_counter() - t0
+
+    index = MatchIndex(embedder)
+    t0 = time.perf_counter()
+    if real:
+        index.build(docs)
+        result["build_s"] = time.perf_counter() - t0
+        result["build_includes"] = "tokenising + embedding + indexing"
+    else:
+        # A pool of real embeddings and real token lists; each record is a noisy copy.
+        pool_pairs = sorted({key for keys in pool_keys for key in keys})
+        sample = rng.sample(pool_pairs, min(POOL, len(pool_pairs)))
+        te = time.perf_counter()
+        pool_texts = [record_text(RecordDoc("x", "paper", titles[key // len(abstracts)],
+                                            abstracts[key % len(abstracts)]))
+                      for key in sample]
+        pool_vecs = embedder.embed(pool_texts)
+        result["embed_texts_per_s"] = len(pool_texts) / (time.perf_counter() - te)
+        term_cache: dict[str, list[str]] = {}
+
+        def cached(text: str) -> list[str]:
+            got = term_cache.get(text)
+            if got is None:
+                got = term_cache[text] = terms(text)
+            return got
+
+        t0 = time.perf_counter()
+        rec_vectors, doc_terms = [], []
+        slot = {key: i for i, key in enumerate(sample)}
+        for doc, keys in zip(docs, pool_keys, strict=True):
+            idx = [slot.get(key, hash(key) % len(sample)) for key in keys]
+            v = pool_vecs[idx] + nprng.standard_normal((len(idx), embedder.dim), dtype=np.float32) * (
+                NOISE / np.sqrt(embedder.dim))
+            rec_vectors.append(v / np.linalg.norm(v, axis=1, keepdims=True))
+            toks: list[str] = []
+            for r in doc.records:
+                base, _, extra = r.title.rpartition(" ")
+                toks.extend(cached(base) + [extra.lower()] + cached(r.abstract))
+            doc_terms.append(toks)
+        result["prepare_synthetic_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        index.build_precomputed(docs, rec_vectors, doc_terms)
+        result["build_s"] = time.perf_counter() - t0
+        result["build_includes"] = "indexing only (BM25 + vector store + HNSW); vectors/tokens precomputed"
+        del rec_vectors, doc_terms
+    result["ann"] = index.uses_ann
+    result["rss_mb"], result["peak_rss_mb"] = rss_mb()
+    store = index._vectors
+    bm = index._bm25
+    result["arrays_mb"] = {
+        "profile vectors f32": store._m.nbytes / 2**20,
+        "record vectors f16": index._rec_vecs.nbytes / 2**20,
+        "hnsw": (store._hnsw.memory_usage / 2**20) if store._hnsw is not None else 0.0,
+        "bm25 postings": (bm._main.rows.nbytes + bm._main.tfs.nbytes) / 2**20,
+    }
+
+    texts = [nd["text"] for nd in needs][:queries]
+    for t in texts[:5]:
+        index.search(t, top=10)
+    lat = []
+    for t in texts:
+        s = time.perf_counter()
+        index.search(t, top=10)
+        lat.append((time.perf_counter() - s) * 1000)
+    result["query_p50_ms"], result["query_p95_ms"] = statistics.median(lat), pct(lat, 95)
+
+    # Exact vs HNSW on the same need vectors (the vector-search step only).
+    qv = embedder.embed(texts)
+    exact = []
+    for q in qv:
+        s = time.perf_counter()
+        sims = store.all_similarities(q)
+        np.argpartition(-sims, 99)[:100]
+        exact.append((time.perf_counter() - s) * 1000)
+    result["exact_top100_p50_ms"] = statistics.median(exact)
+    if not store.uses_ann:
+        s = time.perf_counter()
+        store.build_ann()
+        result["hnsw_build_s_separately"] = time.perf_counter() - s
+    hn, agree = [], []
+    for q in qv:
+        s = time.perf_counter()
+        rows = store._hnsw.search(q, 100).keys
+        hn.append((time.perf_counter() - s) * 1000)
+        sims = store.all_similarities(q)
+        truth = set(np.argpartition(-sims, 99)[:100].tolist())
+        agree.append(len(truth & set(np.asarray(rows).tolist())) / 100)
+    result["hnsw_top100_p50_ms"] = statistics.median(hn)
+    result["hnsw_recall_at_100"] = statistics.mean(agree)
+    if n < ANN_MIN_ROWS:
+        store._hnsw = None  # back to the configured (exact) path for the upsert timing
+
+    up = []
+    for k in range(20):
+        title, abstract, _ = text_pair()
+        doc = ResearcherDoc(f"s{rng.randrange(n)}", "更新 サンプル", records=(
+            RecordDoc(f"u{k}a", "paper", title, abstract, 2025), RecordDoc(f"u{k}b", "seed", abstracts[k], "", 2025)))
+        s = time.perf_counter()
+        index.upsert(doc)
+        up.append((time.perf_counter() - s) * 1000)
+    result["upsert_p50_ms"], result["upsert_max_ms"] = statistics.median(up), max(up)
+    result["bm25_terms_per_doc"] = float(np.mean([len(bm25_terms(d)) for d in docs[:200]]))
+    result["queries"] = len(lat)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Matching index benchmark")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--real", type=int, default=10_000, help="embed real texts up to this size")
+    parser.add_argument("--queries", type=int, default=135)
+    parser.add_argument("--blas-threads", default="1", help="OPENBLAS_NUM_THREADS of the measured process")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_one(args.one, args.real, args.queries)))
+        return
+    print(__doc__.split("\n\n")[0])
+    print(f"{RECORDS} records per researcher; real embeddings up to {args.real:,} researchers, synthetic above; "
+          f"OPENBLAS_NUM_THREADS={args.blas_threads}; {os.cpu_count()} CPUs.")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=args.blas_threads, OMP_NUM_THREADS=args.blas_threads)
+    for size in (int(s) for s in args.sizes.split(",")):
+        started = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "kyoso.matching.domain.bench", "--one", str(size),
+                               "--real", str(args.real), "--queries", str(args.queries)],
+                              capture_output=True, text=True, check=False, env=env)
+        if proc.returncode != 0:
+            print(f"{size:>9,}: failed ({proc.returncode}): {proc.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(f"\n{size:>9,} researchers — vectors: {r['vectors']}; vector search: {'HNSW' if r['ann'] else 'exact'}")
+        print(f"  build {r['build_s']:.1f} s ({r['build_includes']})"
+              + (f"; USE embedding {r['embed_texts_per_s']:.0f} texts/s" if "embed_texts_per_s" in r else ""))
+        print(f"  resident memory {r['rss_mb']:.0f} MB after build (peak {r['peak_rss_mb']:.0f} MB); of which "
+              + ", ".join(f"{k} {v:.0f} MB" for k, v in r.get("arrays_mb", {}).items())
+              + "; the rest is the USE model (~0.3 GB), the researcher documents kept for reasons, and the"
+              " generator's own data")
+        print(f"  query (full path, top 10 with reasons, {r['queries']} needs): p50 {r['query_p50_ms']:.1f} ms, "
+              f"p95 {r['query_p95_ms']:.1f} ms")
+        print(f"  vector step alone, top 100: exact {r['exact_top100_p50_ms']:.2f} ms p50, "
+              f"HNSW {r['hnsw_top100_p50_ms']:.2f} ms p50 (recall@100 vs exact {r['hnsw_recall_at_100']:.3f})")
+        print(f"  upsert one researcher (tokenise + embed + index): p50 {r['upsert_p50_ms']:.0f} ms, "
+              f"max {r['upsert_max_ms']:.0f} ms")
+        print(f"  (wall time of this size: {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
