@@ -63,10 +63,9 @@ def _portfolio_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
 def portfolio_projects(request: HttpRequest, venue: Venue, rights: Any) -> list[Any]:
     """The projects of the portfolio page, with the same search and filters (``?q=&theme=…``)."""
     from .forms import PortfolioFilterForm
-    from .views import filtered_projects
 
     form = PortfolioFilterForm(request.GET or None, venue=venue)
-    projects = list(filtered_projects(venue, form))
+    projects = list(queries.filter_projects(venue, form.cleaned_data if form.is_bound and form.is_valid() else {}))
     wanted = form.cleaned_data.get("signal") if form.is_bound and form.is_valid() else ""
     if wanted:
         today = timezone.localdate()

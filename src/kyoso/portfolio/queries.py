@@ -247,3 +247,32 @@ def resource_ledger(venue: Any, today: dt.date, grace_days: int, visible: set[in
         ledger.append(entry)
     overdue.sort(key=lambda o: (-o["days_overdue"], o["partner"]))
     return ledger, overdue
+
+
+def filter_projects(venue: Any, data: dict[str, Any]) -> QuerySet[Project]:
+    """The venue's projects narrowed by the portfolio filters (``PortfolioFilterForm.cleaned_data``): keyword in
+    the title, summaries and participating organisations' names (never in outputs, so a confidential output is
+    never found by its title), theme, stage, status, partner (lead, participant or provider) and in/out of region.
+    The review-signal filter is applied by the caller from the cached overview."""
+    from kyoso.common.domain.text import query_terms
+
+    projects = projects_of(venue)
+    for term in query_terms(data.get("q") or ""):
+        projects = projects.filter(Q(title__icontains=term) | Q(summary_public__icontains=term)
+                                   | Q(summary_internal__icontains=term) | Q(lead_organization__name__icontains=term)
+                                   | Q(participants__organization__name__icontains=term))
+    if data.get("theme"):
+        projects = projects.filter(themes=data["theme"])
+    if data.get("stage"):
+        projects = projects.filter(stage=data["stage"])
+    if data.get("status"):
+        projects = projects.filter(status=data["status"])
+    if data.get("partner"):
+        org = data["partner"]
+        projects = projects.filter(Q(lead_organization=org) | Q(participants__organization=org)
+                                   | Q(commitments__partner=org))
+    if data.get("region") == "out":
+        projects = projects.filter(participants__in_region=False)
+    elif data.get("region") == "in":
+        projects = projects.exclude(participants__in_region=False)
+    return projects.distinct()

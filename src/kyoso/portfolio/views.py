@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,7 +24,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kyoso.common.access import SECRETARIAT, VENUE_PARTICIPANT, access
-from kyoso.common.domain.text import query_terms
 from kyoso.venues.models import Venue
 from kyoso.venues.permissions import VenueAccess, require_member
 
@@ -50,6 +47,7 @@ from .forms import (
 from .messages import reason_text, signal_name
 from .models import Commitment, Milestone, PortfolioSettings, Project
 from .permissions import can_record, can_see_confidential, participant_projects
+from .reporting import ledger_row, with_provided
 from .services import change_value_label
 
 PAGE_SIZE = 50
@@ -75,29 +73,8 @@ def _signals(review: Any, show_amounts: bool) -> list[dict[str, Any]]:
 
 
 def filtered_projects(venue: Venue, form: PortfolioFilterForm) -> Any:
-    projects = queries.projects_of(venue)
-    if not form.is_valid():
-        return projects
-    data = form.cleaned_data
-    for term in query_terms(data.get("q") or ""):
-        projects = projects.filter(Q(title__icontains=term) | Q(summary_public__icontains=term)
-                                   | Q(summary_internal__icontains=term) | Q(lead_organization__name__icontains=term)
-                                   | Q(participants__organization__name__icontains=term))
-    if data.get("theme"):
-        projects = projects.filter(themes=data["theme"])
-    if data.get("stage"):
-        projects = projects.filter(stage=data["stage"])
-    if data.get("status"):
-        projects = projects.filter(status=data["status"])
-    if data.get("partner"):
-        org = data["partner"]
-        projects = projects.filter(Q(lead_organization=org) | Q(participants__organization=org)
-                                   | Q(commitments__partner=org))
-    if data.get("region") == "out":
-        projects = projects.filter(participants__in_region=False)
-    elif data.get("region") == "in":
-        projects = projects.exclude(participants__in_region=False)
-    return projects.distinct()
+    """The venue's projects narrowed by the filter form (unfiltered when the form is invalid or empty)."""
+    return queries.filter_projects(venue, form.cleaned_data if form.is_bound and form.is_valid() else {})
 
 
 @require_safe
@@ -209,23 +186,9 @@ def portfolio_resources(request: HttpRequest, slug: str) -> HttpResponse:
         "any_hidden": any(r["hidden"] for r in ledger), "grace_days": thresholds.grace_days})
 
 
-def _ledger(project: Project, show_amounts: bool, today: dt.date, grace_days: int) -> list[dict[str, Any]]:
-    ledger = []
-    commitments = (project.commitments.select_related("partner").annotate(provided=Sum("provisions__amount"))
-                   .order_by("fiscal_year", "partner__name", "kind"))
-    for c in commitments:
-        hidden = c.kind == Commitment.Kind.CASH and c.is_confidential and not show_amounts
-        provided = c.provided or Decimal(0)
-        due = dt.date(c.fiscal_year + 1, 3, 31)
-        ledger.append({
-            "commitment": c, "hidden": hidden,
-            "committed": None if hidden else c.amount,
-            "provided": None if hidden else provided,
-            "missing": None if hidden else max(c.amount - provided, Decimal(0)),
-            "ratio": round(float(provided / c.amount) * 100) if c.amount else None,
-            "due": due, "overdue": provided < c.amount and due + dt.timedelta(days=grace_days) < today,
-        })
-    return ledger
+def _ledger(project: Project, show_amounts: bool, today: dt.date, grace_days: int) -> list[Any]:
+    commitments = with_provided(project.commitments.all()).order_by("fiscal_year", "partner__name", "kind")
+    return [ledger_row(c, show_amounts, today, grace_days) for c in commitments]
 
 
 def _report_schedule(project: Project, reports: list[Any], today: dt.date, due_days: int) -> list[dict[str, Any]]:

@@ -199,9 +199,8 @@ class ProjectViewSet(PortfolioScopedViewSet):
         form = PortfolioFilterForm(request.query_params, venue=venue)
         if not form.is_valid():
             raise ValidationError(form.errors)
-        from ..views import filtered_projects
-
-        projects = list(filtered_projects(venue, form).select_related("venue").prefetch_related("themes"))
+        projects = list(queries.filter_projects(venue, form.cleaned_data).select_related("venue")
+                        .prefetch_related("themes"))
         today = timezone.localdate()
         reviews = {r.project_id: r for r in queries.evaluate_projects(projects, today, queries.thresholds_of(venue))}
         if form.cleaned_data.get("signal"):
