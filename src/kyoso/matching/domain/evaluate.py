@@ -105,9 +105,9 @@ def evaluate(index: MatchIndex, needs: list[dict], profiles: list[dict]) -> dict
 def print_report(result: dict, split: str, seconds: float) -> None:
     print(f"Seeds–needs matching evaluation — split '{split}', {result['needs']} needs, "
           f"invented sample set in {EVAL_DIR}")
-    header = f"{'subset':<12} {'n':>3} | " + " | ".join(f"{m:^20}" for m in MODES)
+    header = f"{'subset':<15} {'n':>3} | " + " | ".join(f"{m:^20}" for m in MODES)
     print(header)
-    print(f"{'':<12} {'':>3} | " + " | ".join(f"{'MRR':>6}{'nDCG10':>7}{'R@10':>6} " for _ in MODES))
+    print(f"{'':<15} {'':>3} | " + " | ".join(f"{'MRR':>6}{'nDCG10':>7}{'R@10':>6} " for _ in MODES))
     print("-" * len(header))
     order = ["all", "JA→JA", "JA→EN", "EN→JA", "EN→EN", "paraphrase", "technical terms"]
     for name in order + sorted(set(result["table"]) - set(order)):
@@ -119,7 +119,7 @@ def print_report(result: dict, split: str, seconds: float) -> None:
         for m in MODES:
             arr = np.array(row[m])
             cells.append(f"{arr[:, 0].mean():6.3f}{arr[:, 1].mean():7.3f}{arr[:, 2].mean():6.3f} ")
-        print(f"{name:<12} {n:>3} | " + " | ".join(cells))
+        print(f"{name:<15} {n:>3} | " + " | ".join(cells))
     wins = result["distractor_wins"]
     print("distractor wins (share of needs whose word-overlap distractor outranks every fitting profile): "
           + ", ".join(f"{m} {wins[m] / result['needs']:.0%}" for m in MODES))
