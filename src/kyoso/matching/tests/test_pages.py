@@ -111,6 +111,7 @@ def test_saving_a_shortlist_for_a_regional_issue_shows_it_on_the_backcasting_tre
     assert "赤潮の予測（テスト）" in tree
     detail = client.get(shortlist.get_absolute_url()).content.decode()
     assert "Marina Okada (sample)" in detail and "地域外" in detail
+    assert "<mark>" in detail  # the reason kept from the search
 
 
 def test_contacts_are_recorded_and_future_dates_refused(matching_index, users):
