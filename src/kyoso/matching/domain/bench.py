@@ -30,6 +30,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -192,6 +193,15 @@ def run_one(n: int, real_up_to: int, queries: int, seed: int = 7) -> dict:
         index.upsert(doc)
         up.append((time.perf_counter() - s) * 1000)
     result["upsert_p50_ms"], result["upsert_max_ms"] = statistics.median(up), max(up)
+    with tempfile.TemporaryDirectory() as tmp:
+        s = time.perf_counter()
+        index.save(tmp)
+        result["save_s"] = time.perf_counter() - s
+        del index
+        s = time.perf_counter()
+        loaded = MatchIndex.load(tmp, embedder)
+        result["load_s"] = time.perf_counter() - s
+        result["loaded_same_top"] = [m.researcher_id for m in loaded.search(texts[0], top=5)] != []
     result["bm25_terms_per_doc"] = float(np.mean([len(bm25_terms(d)) for d in docs[:200]]))
     result["queries"] = len(lat)
     return result
@@ -234,6 +244,7 @@ def main(argv: list[str] | None = None) -> None:
               f"HNSW {r['hnsw_top100_p50_ms']:.2f} ms p50 (recall@100 vs exact {r['hnsw_recall_at_100']:.3f})")
         print(f"  upsert one researcher (tokenise + embed + index): p50 {r['upsert_p50_ms']:.0f} ms, "
               f"max {r['upsert_max_ms']:.0f} ms")
+        print(f"  save {r['save_s']:.1f} s, load {r['load_s']:.1f} s (loading re-embeds and re-tokenises nothing)")
         print(f"  (wall time of this size: {time.perf_counter() - started:.0f} s)")
 
 
