@@ -178,7 +178,7 @@ def _person_of(actor: Any, researcher: Researcher) -> Any:
 @transaction.atomic
 def cross_appointment_accept(*, actor: Any, proposal: CrossAppointmentProposal) -> CrossAppointmentProposal:
     """Accept a proposal: the affiliation is created (effort-share rule of ``regions``) and linked to it."""
-    proposal = CrossAppointmentProposal.objects.select_for_update().select_related(
+    proposal = CrossAppointmentProposal.objects.select_for_update(of=("self",)).select_related(
         "researcher", "researcher__person", "organization").get(pk=proposal.pk)
     if proposal.status != CrossAppointmentProposal.Status.PROPOSED:
         raise ValidationError(_("この提案はすでに決着しています（%(status)s）。")
