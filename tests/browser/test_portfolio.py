@@ -96,7 +96,7 @@ def test_commitment_and_provision_fire_a_shortfall_and_a_review_becomes_a_decisi
     page.get_by_label("一時停止").check()
     page.get_by_role("button", name="評価を記録して決定案にする").click()
     expect(page.get_by_role("status").first).to_contain_text("決定案")
-    page.get_by_role("link", name="「浜名湖の水質センサー網による赤潮予測の実証（サンプル）」の評価にもとづく提言：一時停止").click()
+    page.get_by_role("link", name=f"「{project.title}」の評価にもとづく提言：一時停止").click()
     page.get_by_role("button", name="確定する").click()
     page.goto(url)
     expect(page.locator(".k-dl").first).to_contain_text("一時停止中")
