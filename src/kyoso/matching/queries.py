@@ -192,6 +192,14 @@ class ResultRow:
         return round(self.match.score * 100)
 
     @property
+    def fit_level(self) -> str:
+        """The fused score is a calibrated probability that the researcher fits; many strong candidates sit
+        near 1, so the page shows a band (high ≥ 0.9, medium ≥ 0.5, low) and ranks by the score itself."""
+        if self.match.score >= 0.9:
+            return "high"
+        return "medium" if self.match.score >= 0.5 else "low"
+
+    @property
     def lexical_percent(self) -> int:
         return round(self.match.lexical * 100)
 

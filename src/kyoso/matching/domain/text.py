@@ -47,7 +47,10 @@ method methods system systems research"""
 ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORDS.split())
 # Content words Sudachi keeps that say nothing about a topic.
 _JAPANESE_STOPWORDS = """こと もの ため よう 等 など 的 これ それ ある いる する なる できる 行う 図る
-用いる 研究 開発 手法 技術 方法 ところ 上 中 下 時 際 後 前 者 性 化"""
+用いる 研究 開発 手法 技術 方法 ところ 上 中 下 時 際 後 前 者 性 化
+よる 因る 依る 対する 関する おく 於く 基づく 通じる 為 為る 伴う 際する 向ける 応じる"""
+# The second line: verbs that form compound particles (による, に対して, に関する, において, に基づく, を通じて,
+# のために, に伴う, に際して, に向けて, に応じて); as matched terms they explain nothing.
 JAPANESE_STOPWORDS = frozenset(_JAPANESE_STOPWORDS.split())
 _KEEP_POS = {"名詞", "動詞", "形容詞", "形状詞"}
 _DROP_SUBPOS = {"数詞", "非自立可能", "代名詞"}

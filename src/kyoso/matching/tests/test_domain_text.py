@@ -81,3 +81,9 @@ def test_bm25_append_and_kill_equal_a_rebuild():
     assert np.allclose([got[1], got[2], got[row]], want, atol=1e-6)
     ix.compact()
     assert np.allclose(ix.scores(["赤潮", "養殖"]), got, atol=1e-6)
+
+
+def test_compound_particles_are_not_terms():
+    from kyoso.matching.domain.text import terms
+
+    assert terms("赤潮による被害に対して、データに基づく予測を通じて") == ["赤潮", "被害", "データ", "予測"]
