@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= kyoso.settings.demo
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: demo test install install-test serve lint bench clean
 
