@@ -55,6 +55,8 @@ bench: install
 	$(BIN)/kyoso bench-venue-home
 	$(BIN)/kyoso bench-vision
 	$(BIN)/kyoso bench-portfolio
+	$(BIN)/python -m kyoso.matching.domain.evaluate
+	$(BIN)/python -m kyoso.matching.domain.bench --sizes 10000,100000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
