@@ -51,6 +51,17 @@ def venue_themes(venue: Any) -> Any:
     return ResearchTheme.objects.filter(issue__vision__venue=venue).select_related("issue").order_by("issue_id", "id")
 
 
+def candidate_organizations(venue: Any) -> Any:
+    """Organisations that can lead or join a project: the venue's members, universities (inside or outside the
+    region) and those already in the venue's projects. Subqueries, not joins, so the list stays fast."""
+    from kyoso.venues.models import Membership
+
+    return Organization.objects.filter(
+        Q(pk__in=Membership.objects.filter(venue=venue).values("organization_id")) | Q(sector="academia")
+        | Q(pk__in=Participant.objects.filter(project__venue=venue).values("organization_id"))
+    ).order_by("sector", "name")
+
+
 def venue_kpis(venue: Any) -> Any:
     return Kpi.objects.filter(vision__venue=venue).order_by("vision_id", "code")
 
@@ -79,9 +90,7 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["themes"].queryset = venue_themes(venue)
         self.fields["expected_kpis"].queryset = venue_kpis(venue)
-        self.fields["lead_organization"].queryset = Organization.objects.filter(
-            Q(memberships__venue=venue) | Q(sector="academia") | Q(participations__project__venue=venue)
-        ).distinct().order_by("sector", "name")
+        self.fields["lead_organization"].queryset = candidate_organizations(venue)
         if self.instance.pk:
             self.fields["themes"].initial = list(self.instance.themes.values_list("pk", flat=True))
             self.fields["expected_kpis"].initial = list(self.instance.expected_kpis.values_list("kpi_id", flat=True))
@@ -105,9 +114,7 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args: Any, venue: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(
-            Q(memberships__venue=venue) | Q(sector="academia") | Q(participations__project__venue=venue)
-        ).distinct().order_by("sector", "name")
+        self.fields["organization"].queryset = candidate_organizations(venue)
         self.fields["person"].queryset = Person.objects.order_by("name_kana", "id")
 
     def in_region(self) -> bool | None:
@@ -222,7 +229,8 @@ class PortfolioFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = venue_themes(venue)
         self.fields["partner"].queryset = Organization.objects.filter(
-            Q(participations__project__venue=venue) | Q(led_projects__venue=venue)).distinct().order_by("name")
+            Q(pk__in=Participant.objects.filter(project__venue=venue).values("organization_id"))
+            | Q(pk__in=Project.objects.filter(venue=venue).values("lead_organization_id"))).order_by("name")
         self.fields["signal"].choices = [("", _("すべて")), *((code, signal_name(code)) for code in SIGNAL_CODES)]
 
 
