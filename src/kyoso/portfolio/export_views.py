@@ -68,10 +68,8 @@ def portfolio_projects(request: HttpRequest, venue: Venue, rights: Any) -> list[
     projects = list(queries.filter_projects(venue, form.cleaned_data if form.is_bound and form.is_valid() else {}))
     wanted = form.cleaned_data.get("signal") if form.is_bound and form.is_valid() else ""
     if wanted:
-        today = timezone.localdate()
-        fired = {r.project_id for r in queries.evaluate_projects(projects, today, queries.thresholds_of(venue))
-                 if r.signal(wanted).fired}
-        projects = [p for p in projects if p.pk in fired]
+        overview = queries.portfolio_overview(venue, timezone.localdate())
+        projects = [p for p in projects if any(code == wanted for code, _s in overview[p.pk]["fired"])]
     return projects
 
 

@@ -202,11 +202,14 @@ class ProjectViewSet(PortfolioScopedViewSet):
         projects = list(queries.filter_projects(venue, form.cleaned_data).select_related("venue")
                         .prefetch_related("themes"))
         today = timezone.localdate()
-        reviews = {r.project_id: r for r in queries.evaluate_projects(projects, today, queries.thresholds_of(venue))}
-        if form.cleaned_data.get("signal"):
-            projects = [p for p in projects if reviews[p.pk].signal(form.cleaned_data["signal"]).fired]
+        thresholds = queries.thresholds_of(venue)
+        wanted = form.cleaned_data.get("signal")
+        if wanted:  # from the cached overview of the whole portfolio, not by evaluating every project here
+            overview = queries.portfolio_overview(venue, today, thresholds)
+            projects = [p for p in projects if any(code == wanted for code, _s in overview[p.pk]["fired"])]
         page = self.paginate_queryset(projects)
         shown = page if page is not None else projects
+        reviews = {r.project_id: r for r in queries.evaluate_projects(list(shown), today, thresholds)}
         sees = confidential_access(request.user, shown, self.rights(venue))
         signals = {p.pk: masked_signal_dicts(reviews[p.pk].to_dict()["signals"], p.pk in sees) for p in shown}
         data = ProjectSerializer(shown, many=True, context={**self.get_serializer_context(), "signals": signals}).data
