@@ -299,3 +299,39 @@ class PortfolioSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.venue)
+
+
+class ReportJob(TimeStampedModel):
+    """A portfolio report too large to build inside a request: built by a background task with the rights of
+    the member who asked for it, kept for that member to download."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待機中")
+        RUNNING = "running", _("作成中")
+        DONE = "done", _("完成")
+        FAILED = "failed", _("失敗")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel")
+        PDF = "pdf", _("PDF")
+
+    venue = models.ForeignKey("venues.Venue", verbose_name=_("地域共創の場"), on_delete=models.CASCADE,
+                              related_name="report_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("依頼した人"), on_delete=models.CASCADE,
+                                     related_name="+")
+    fmt = models.CharField(_("形式"), max_length=4, choices=Format.choices)
+    query = models.CharField(_("絞り込みの条件"), max_length=1000, blank=True)
+    language = models.CharField(_("言語"), max_length=10, default="ja")
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    filename = models.CharField(_("ファイル名"), max_length=200, blank=True)
+    content = models.BinaryField(_("内容"), null=True, blank=True, editable=False)
+    error = models.TextField(_("エラー"), blank=True)
+    finished_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("報告書の作成")
+        verbose_name_plural = _("報告書の作成")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.venue} {self.fmt} {self.status}"

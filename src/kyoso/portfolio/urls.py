@@ -24,6 +24,9 @@ urlpatterns = [
     # Reports for venue meetings and the national programme (export_views.py)
     path("export.xlsx", export_views.portfolio_export_xlsx, name="portfolio_export_xlsx"),
     path("export.pdf", export_views.portfolio_export_pdf, name="portfolio_export_pdf"),
+    path("report-jobs/", export_views.report_job_create, name="report_job_create"),
+    path("report-jobs/<int:pk>/", export_views.report_job_detail, name="report_job_detail"),
+    path("report-jobs/<int:pk>/download/", export_views.report_job_download, name="report_job_download"),
     path("<int:pk>/export.xlsx", export_views.project_export_xlsx, name="project_export_xlsx"),
     path("<int:pk>/export.pdf", export_views.project_export_pdf, name="project_export_pdf"),
 ]

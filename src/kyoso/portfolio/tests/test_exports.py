@@ -16,7 +16,7 @@ from kyoso.portfolio import exports, reporting
 from kyoso.portfolio.models import Project
 from kyoso.venues.permissions import venue_access
 
-from .secret_project import SECRET_AMOUNT, SLUG, build_secret_project
+from .secret_project import SECRET_AMOUNT, SLUG, build_secret_project, leaks
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,33 @@ def test_excel_amounts_are_numbers_shown_with_their_unit(secret, users):
                                                        args=[SLUG, secret.project.pk])).content))
     cells = [c for row in book["約束と提供"].iter_rows() for c in row if c.value == SECRET_AMOUNT]
     assert cells and cells[0].number_format == '#,##0"円"'
+
+
+def test_a_large_portfolio_report_is_built_in_the_background_for_its_requester_only(
+        secret, users, monkeypatch, django_capture_on_commit_callbacks):
+    from kyoso.portfolio import export_views
+    from kyoso.portfolio.models import ReportJob
+
+    monkeypatch.setattr(export_views, "SYNC_LIMIT", 1)
+    observer = Client()
+    observer.force_login(users["observer"])
+    offer = observer.get(reverse("portfolio:portfolio_export_xlsx", args=[SLUG]), {"stage": ""})
+    assert offer.status_code == 200 and "バックグラウンドで作成" in offer.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the task is queued once the job is committed
+        response = observer.post(reverse("portfolio:report_job_create", args=[SLUG]), {"fmt": "xlsx", "query": ""})
+    job = ReportJob.objects.get(requested_by=users["observer"])
+    assert response.status_code == 302 and response["Location"].endswith(f"/report-jobs/{job.pk}/")
+    job.refresh_from_db()  # the test settings run tasks at once
+    assert job.status == ReportJob.Status.DONE and job.filename.startswith("ポートフォリオ報告")
+    page = observer.get(response["Location"]).content.decode()
+    assert "ダウンロード" in page
+    partial = observer.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="job-status"' in partial and "<html" not in partial and "hx-trigger" not in partial  # done: no poll
+    download = observer.get(reverse("portfolio:report_job_download", args=[SLUG, job.pk]))
+    text = "\n".join(str(c) for sheet in load_workbook(io.BytesIO(download.content)) for row in
+                     sheet.iter_rows(values_only=True) for c in row if c is not None)
+    assert "HYPERLINK" in text and leaks(text) == []  # the project is there, its secrets are not (observer)
+    secretariat = Client()
+    secretariat.force_login(users["secretariat"])
+    assert secretariat.get(reverse("portfolio:report_job_download", args=[SLUG, job.pk])).status_code == 404
+    assert observer.post(reverse("portfolio:report_job_create", args=[SLUG]), {"fmt": "exe"}).status_code == 404

@@ -156,6 +156,23 @@ class Command(BaseCommand):
         self.stdout.write(f"{label:<32} queries={queries:>3}  median={median:7.1f} ms  p90={p90:7.1f} ms")
         return queries, median
 
+    def _time_reports(self, venue: Any) -> None:
+        """The portfolio report of every project, built by the background task's own function."""
+        from django.contrib.auth import get_user_model
+
+        from kyoso.portfolio.export_views import report_job_run
+        from kyoso.portfolio.models import ReportJob
+
+        user = get_user_model().objects.get(username="secretariat")
+        for fmt in ("xlsx", "pdf"):
+            job = ReportJob.objects.create(venue=venue, requested_by=user, fmt=fmt)
+            begin = time.perf_counter()
+            job = report_job_run(job.pk)
+            seconds = time.perf_counter() - begin
+            size = len(ReportJob.objects.values_list("content", flat=True).get(pk=job.pk) or b"")
+            self.stdout.write(f"{'portfolio report (' + fmt + ', task)':<32} {seconds:6.1f} s  {size / 1e6:.1f} MB "
+                              f"({job.status})")
+
     def _run(self, venue: Any, repeat: int, profile: bool) -> None:
         from django.contrib.auth import get_user_model
 
@@ -190,6 +207,7 @@ class Command(BaseCommand):
         self._time_page(client, "projects × KPIs matrix", f"{base}matrix/", max(3, repeat // 4))
         self._time_page(client, "resources vs progress chart", f"{base}chart/", max(3, repeat // 4))
         self._time_page(client, "project page", f"{base}{projects[0].pk}/", repeat)
+        self._time_reports(venue)
         if profile:
             profiler = cProfile.Profile()
             profiler.runcall(lambda: client.get(base))
