@@ -120,3 +120,25 @@ def test_matrix_chart_and_filters(page: Page, live_server, users):
     expect(page.locator("svg.k-chart")).to_be_visible()
     expect(page.get_by_role("table").filter(has_text="グラフのデータ")).to_be_visible()
     assert errors == []
+
+
+def test_reports_download_and_a_large_portfolio_report_is_queued(page: Page, live_server, users, monkeypatch):
+    from kyoso.portfolio import export_views
+
+    errors = watch_console(page)
+    login(page, live_server.url, "secretariat")
+    project = confidential_project()
+    page.goto(f"{live_server.url}{SAMPLE}/{project.pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="プロジェクト報告（PDF）").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    monkeypatch.setattr(export_views, "SYNC_LIMIT", 1)
+    page.goto(f"{live_server.url}{SAMPLE}/")
+    page.get_by_role("link", name="ポートフォリオ報告（Excel）").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ポートフォリオ報告を作成")
+    page.get_by_role("button", name="報告書の作成を依頼する").click()
+    expect(page.locator("#job-status")).to_contain_text("完成")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="ダウンロード").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert errors == []
