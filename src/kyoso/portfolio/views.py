@@ -30,7 +30,15 @@ from kyoso.venues.permissions import VenueAccess, require_member
 from . import queries, services
 from .domain.chart import ChartPoint, ChartText, render_progress_chart
 from .domain.progress import ProgressPoint, quadrant
-from .domain.signals import SIGNAL_CODES, evaluate, report_period_ends
+from .domain.signals import (
+    SIGNAL_CODES,
+    ReportFact,
+    Thresholds,
+    evaluate,
+    report_is_late,
+    report_period_ends,
+    submissions_by_period,
+)
 from .forms import (
     CommitmentForm,
     MilestoneDoneForm,
@@ -191,17 +199,19 @@ def _ledger(project: Project, show_amounts: bool, today: dt.date, grace_days: in
     return [ledger_row(c, show_amounts, today, grace_days) for c in commitments]
 
 
-def _report_schedule(project: Project, reports: list[Any], today: dt.date, due_days: int) -> list[dict[str, Any]]:
+def _report_schedule(project: Project, reports: list[Any], today: dt.date,
+                     thresholds: Thresholds) -> list[dict[str, Any]]:
+    """The venue's reporting schedule with each period's state, by the same rules as the stale-reporting signal."""
     ends = report_period_ends(project.start_date, project.end_date, project.report_interval_months,
                               until=today + dt.timedelta(days=200))
-    submitted = {r.period_end: r for r in reports}
-    rows = []
-    for end in ends:
-        due = end + dt.timedelta(days=due_days)
-        report = submitted.get(end) or next((r for r in reports if abs((r.period_end - end).days) <= 15), None)
-        state = "submitted" if report else ("missing" if due < today else "upcoming")
-        rows.append({"period_end": end, "due": due, "report": report, "state": state})
-    return rows
+    submitted = submissions_by_period(ends, [ReportFact(r.period_end, r.submitted_on) for r in reports], today)
+    return [
+        {"period_end": end, "due": end + dt.timedelta(days=thresholds.report_due_days),
+         "submitted_on": submitted.get(i),
+         "state": "submitted" if i in submitted else ("missing" if report_is_late(end, today, thresholds)
+                                                      else "upcoming")}
+        for i, end in enumerate(ends)
+    ]
 
 
 @require_safe
@@ -231,7 +241,7 @@ def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "ledger": _ledger(project, show_amounts, today, thresholds.grace_days),
         "participants": project.participants.select_related("organization", "person"),
         "outputs": outputs, "reports": reports, "themes": project.themes.select_related("issue"),
-        "schedule": _report_schedule(project, reports, today, thresholds.report_due_days),
+        "schedule": _report_schedule(project, reports, today, thresholds),
         "expected": project.expected_kpis.select_related("kpi"),
         "milestones": project.milestones.all(), "today": today,
         "reviews": project.reviews.select_related("decision", "reviewer"), "changes": changes,

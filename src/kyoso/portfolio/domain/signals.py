@@ -530,6 +530,29 @@ def report_period_ends(
     return tuple(ends)
 
 
+def submissions_by_period(ends: tuple[dt.date, ...], reports: Iterable[ReportFact],
+                          today: dt.date) -> dict[int, dt.date]:
+    """The earliest submission (on or before ``today``) of each scheduled period, by the period's index in
+    ``ends``: a report belongs to the period whose end is nearest to its own (ties go to the earlier one)."""
+    submitted: dict[int, dt.date] = {}
+    if not ends:
+        return submitted
+    for report in reports:
+        if report.submitted_on is None or report.submitted_on > today:
+            continue
+        i = bisect.bisect_left(ends, report.period_end)
+        if i == len(ends) or (i > 0 and report.period_end - ends[i - 1] <= ends[i] - report.period_end):
+            i -= 1
+        if i not in submitted or report.submitted_on < submitted[i]:
+            submitted[i] = report.submitted_on
+    return submitted
+
+
+def report_is_late(period_end: dt.date, today: dt.date, thresholds: Thresholds) -> bool:
+    """A report counts as missing once its due date plus the grace period is over."""
+    return _grace_over(period_end + dt.timedelta(days=thresholds.report_due_days), today, thresholds.grace_days)
+
+
 # --- 1. resource shortfall --------------------------------------------------------------------
 
 
@@ -738,17 +761,7 @@ def _stale_reporting(project: ProjectFacts, today: dt.date, thresholds: Threshol
     grace = thresholds.grace_days
     horizon = max([today, *(r.period_end for r in project.reports)])
     ends = report_period_ends(project.start, project.end, interval, horizon)
-    # earliest submission (on or before today) per scheduled period
-    submitted: dict[int, dt.date] = {}
-    if ends:
-        for report in project.reports:
-            if report.submitted_on is None or report.submitted_on > today:
-                continue
-            i = bisect.bisect_left(ends, report.period_end)
-            if i == len(ends) or (i > 0 and report.period_end - ends[i - 1] <= ends[i] - report.period_end):
-                i -= 1
-            if i not in submitted or report.submitted_on < submitted[i]:
-                submitted[i] = report.submitted_on
+    submitted = submissions_by_period(ends, project.reports, today)
     checked = [i for i, end in enumerate(ends) if _grace_over(end + due_days, today, grace)]
     if not checked:
         first = report_period_ends(project.start, project.end, interval, _add_months(project.start, interval))[0]

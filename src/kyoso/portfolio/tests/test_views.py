@@ -289,3 +289,12 @@ def test_resources_page_totals_per_partner_and_year_and_hides_confidential_cash(
     seen = client_for(users, "observer").get(url("resources")).context["overdue"]
     masked = [o for o in seen if o["commitment_id"] in hidden_ids]
     assert masked and all(o["hidden"] and o["committed"] is None and o["provided"] is None for o in masked)
+
+
+def test_report_schedule_marks_missing_periods_as_the_signal_counts_them(users):
+    project = Project.objects.get(venue__slug=SLUG, title__startswith="中山間地の自動運転バス")
+    context = client_for(users, "ura").get(project.get_absolute_url()).context
+    missing = [row for row in context["schedule"] if row["state"] == "missing"]
+    stale = next(s for s in context["signals"] if s["code"] == "stale_reporting")
+    assert stale["fired"] and len(missing) == 2 == len(stale["reasons"])
+    assert all(row["submitted_on"] for row in context["schedule"] if row["state"] == "submitted")
