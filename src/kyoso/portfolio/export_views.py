@@ -108,8 +108,8 @@ def portfolio_projects(params: QueryDict, venue: Venue) -> list[Any]:
     projects = list(queries.filter_projects(venue, form.cleaned_data if form.is_bound and form.is_valid() else {}))
     wanted = form.cleaned_data.get("signal") if form.is_bound and form.is_valid() else ""
     if wanted:
-        overview = queries.portfolio_overview(venue, timezone.localdate())
-        projects = [p for p in projects if any(code == wanted for code, _s in overview[p.pk]["fired"])]
+        fired = queries.fired_project_ids(queries.portfolio_overview(venue, timezone.localdate()), wanted)
+        projects = [p for p in projects if p.pk in fired]
     return projects
 
 

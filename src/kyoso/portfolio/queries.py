@@ -249,6 +249,11 @@ def resource_ledger(venue: Any, today: dt.date, grace_days: int, visible: set[in
     return ledger, overdue
 
 
+def fired_project_ids(overview: dict[int, dict[str, Any]], code: str) -> set[int]:
+    """Ids of the projects of a :func:`portfolio_overview` in which the signal ``code`` fired."""
+    return {pk for pk, item in overview.items() if any(fired == code for fired, _severity in item["fired"])}
+
+
 def filter_projects(venue: Any, data: dict[str, Any]) -> QuerySet[Project]:
     """The venue's projects narrowed by the portfolio filters (``PortfolioFilterForm.cleaned_data``): keyword in
     the title, summaries and participating organisations' names (never in outputs, so a confidential output is

@@ -94,8 +94,7 @@ def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
     overview = queries.portfolio_overview(venue, timezone.localdate())
     wanted_signal = form.cleaned_data.get("signal") if form.is_bound and form.is_valid() else ""
     if wanted_signal:
-        projects = projects.filter(pk__in=[pk for pk, item in overview.items()
-                                           if any(code == wanted_signal for code, _s in item["fired"])])
+        projects = projects.filter(pk__in=queries.fired_project_ids(overview, wanted_signal))
     ids = list(projects.values_list("pk", flat=True))
     fired_counts: dict[str, int] = defaultdict(int)
     for pk in ids:

@@ -205,8 +205,8 @@ class ProjectViewSet(PortfolioScopedViewSet):
         thresholds = queries.thresholds_of(venue)
         wanted = form.cleaned_data.get("signal")
         if wanted:  # from the cached overview of the whole portfolio, not by evaluating every project here
-            overview = queries.portfolio_overview(venue, today, thresholds)
-            projects = [p for p in projects if any(code == wanted for code, _s in overview[p.pk]["fired"])]
+            fired = queries.fired_project_ids(queries.portfolio_overview(venue, today, thresholds), wanted)
+            projects = [p for p in projects if p.pk in fired]
         page = self.paginate_queryset(projects)
         shown = page if page is not None else projects
         reviews = {r.project_id: r for r in queries.evaluate_projects(list(shown), today, thresholds)}
