@@ -345,11 +345,11 @@ def participant_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _record_page(request: HttpRequest, slug: str, pk: int, form_class: Any, heading: str, save: Any,
-                 done: str, **form_kwargs: Any) -> HttpResponse:
+                 done: str, form_needs_project: bool = False) -> HttpResponse:
     """GET shows the form; POST validates it, calls ``save(project, cleaned_data)`` and goes back to the project."""
     venue, rights, project = _project(request, slug, pk)
     _require_recorder(request, project, rights)
-    form = form_class(request.POST or None, **{k: (project if v is None else v) for k, v in form_kwargs.items()})
+    form = form_class(request.POST or None, **({"project": project} if form_needs_project else {}))
     if request.method == "POST" and form.is_valid():
         try:
             save(project, form.cleaned_data)
@@ -368,7 +368,7 @@ def commitment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         services.commitment_add(actor=request.user, project=project, **data)
 
     return _record_page(request, slug, pk, CommitmentForm, _("約束（コミットメント）を登録"), save,
-                        _("約束を登録しました。"), project=None)
+                        _("約束を登録しました。"), form_needs_project=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -397,7 +397,8 @@ def output_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def save(project: Project, data: dict[str, Any]) -> None:
         services.output_add(actor=request.user, project=project, **data)
 
-    return _record_page(request, slug, pk, OutputForm, _("成果を登録"), save, _("成果を登録しました。"), project=None)
+    return _record_page(request, slug, pk, OutputForm, _("成果を登録"), save, _("成果を登録しました。"),
+                        form_needs_project=True)
 
 
 @require_http_methods(["GET", "POST"])
