@@ -22,7 +22,7 @@ TARGET_LINE = re.compile(r"^\s*(?:FY)?\s*(\d{4})\s*(?:年度)?\s*[:：=,、\s]\s
 class VisionForm(forms.ModelForm):
     class Meta:
         model = Vision
-        fields = ["title", "future_image", "horizon_year", "prefecture"]
+        fields = ["title", "future_image", "horizon_year", "prefecture", "is_public"]
         widgets = {"future_image": forms.Textarea(attrs={"rows": 8})}
         help_texts = {"future_image": _("地域の産学官金と住民が共に目指す将来像を、具体的に書きます（Markdown）。"),
                       "prefecture": _("KPI の履歴を公的統計から読み込むときの都道府県。")}
@@ -76,7 +76,7 @@ class KpiForm(forms.ModelForm):
     class Meta:
         model = Kpi
         fields = ["goal", "code", "name", "definition", "unit", "direction", "baseline_value", "baseline_date",
-                  "data_source", "reference_series", "owner", "frequency"]
+                  "data_source", "reference_series", "owner", "frequency", "is_public"]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3}), "baseline_date": forms.DateInput(attrs=DATE)}
 
     def __init__(self, *args: Any, vision: Vision, **kwargs: Any) -> None:

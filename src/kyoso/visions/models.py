@@ -9,10 +9,76 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kyoso.common.models import TimeStampedModel
+
+
+def _member_venues(user: object) -> models.QuerySet:
+    from kyoso.venues.models import VenueRole
+
+    return VenueRole.objects.filter(user=user).values("venue")
+
+
+class _VisionScoped(models.QuerySet):
+    """Visibility of the vision area, decided once here and used by pages, API, exports, feeds and dashboards.
+
+    Three levels: ``public()`` is what anyone may read (the venue and the vision are public, and for a KPI the
+    KPI itself is marked public by the venue); ``of_members(user)`` is everything of the venues where the user
+    holds a role (staff: everything); ``visible_to(user)`` is the union of the two. Observers read what other
+    members read; writing rights are decided elsewhere (``kyoso.visions.permissions``).
+    """
+
+    #: The lookup from this model to its vision ("" for the vision itself).
+    vision_path = "vision"
+    #: Extra condition for a row to be public (e.g. the KPI's own flag), as a Q on this model.
+    public_condition: Q = Q()
+
+    def _path(self, field: str) -> str:
+        return f"{self.vision_path}__{field}" if self.vision_path else field
+
+    def _public_q(self) -> Q:
+        return Q(**{self._path("is_public"): True, self._path("venue__is_public"): True}) & self.public_condition
+
+    def public(self) -> models.QuerySet:
+        return self.filter(self._public_q())
+
+    def of_members(self, user: object) -> models.QuerySet:
+        if getattr(user, "is_staff", False):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(**{f"{self._path('venue')}__in": _member_venues(user)})
+
+    def visible_to(self, user: object) -> models.QuerySet:
+        if getattr(user, "is_staff", False):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.public()
+        return self.filter(self._public_q() | Q(**{f"{self._path('venue')}__in": _member_venues(user)}))
+
+
+class VisionQuerySet(_VisionScoped):
+    vision_path = ""
+
+
+class GoalQuerySet(_VisionScoped):
+    pass
+
+
+class KpiQuerySet(_VisionScoped):
+    public_condition = Q(is_public=True)
+
+
+class ObservationQuerySet(_VisionScoped):
+    vision_path = "kpi__vision"
+    public_condition = Q(kpi__is_public=True)
+
+
+class MilestoneQuerySet(_VisionScoped):
+    pass
 
 
 class Vision(TimeStampedModel):
@@ -25,6 +91,10 @@ class Vision(TimeStampedModel):
                                    on_delete=models.PROTECT, related_name="+",
                                    limit_choices_to={"level": "prefecture"})
     is_sample = models.BooleanField(_("サンプルデータ"), default=False)
+    is_public = models.BooleanField(_("一般に公開"), default=False,
+                                    help_text=_("将来像と目標を誰でも読めるようにします（KPI は個別に公開します）。"))
+
+    objects = VisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("地域ビジョン")
@@ -81,6 +151,8 @@ class Goal(TimeStampedModel):
     title = models.CharField(_("目標"), max_length=200)
     description = models.TextField(_("説明"), blank=True)
 
+    objects = GoalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("目標")
         verbose_name_plural = _("目標")
@@ -118,6 +190,10 @@ class Kpi(TimeStampedModel):
     owner = models.ForeignKey("regions.Organization", verbose_name=_("担当組織"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="kpis")
     frequency = models.CharField(_("更新頻度"), max_length=10, choices=Frequency.choices, default=Frequency.YEARLY)
+    is_public = models.BooleanField(_("一般に公開"), default=False,
+                                    help_text=_("公開したビジョンの中で、このKPIと実績を誰でも読めるようにします。"))
+
+    objects = KpiQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("KPI")
@@ -203,6 +279,8 @@ class Observation(TimeStampedModel):
     batch = models.ForeignKey(ImportBatch, verbose_name=_("取込"), null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="observations")
 
+    objects = ObservationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("観測値")
         verbose_name_plural = _("観測値")
@@ -228,6 +306,8 @@ class Milestone(TimeStampedModel):
     due_date = models.DateField(_("期日"))
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     evidence = models.TextField(_("根拠・証跡"), blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("マイルストーン")
