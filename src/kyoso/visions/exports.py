@@ -29,6 +29,11 @@ PROBLEM_MESSAGES = {
     "bad_number": gettext_noop("値「%(value)s」を数値として読めません。"),
     "bad_date": gettext_noop("日付「%(value)s」を読めません（例: 2026-04-01、2026年4月、2026年度）。"),
     "unit_mismatch": gettext_noop("単位「%(unit)s」がKPIの単位「%(expected)s」と違います。"),
+    "not_integer": gettext_noop("値「%(value)s」は整数ではありません。単位「%(unit)s」のKPIは整数で入力してください。"),
+    "negative_value": gettext_noop("値「%(value)s」は負の数です。単位「%(unit)s」のKPIは0以上です。"),
+    "not_allowed": gettext_noop(
+        "KPI「%(kpi)s」の実績を記録する権限がありません（担当組織の人と事務局だけが記録できます）。"),
+    "official_value": gettext_noop("KPI「%(kpi)s」の %(date)s の値は公的統計によるもので、上書きできません。"),
     "date_out_of_range": gettext_noop("日付 %(date)s は取り込める期間の外です（未来の日付や目標年度より後）。"),
     "duplicate": gettext_noop("同じKPIと日付の行が %(first_line)s 行目にもあります。"),
 }

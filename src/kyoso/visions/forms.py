@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kyoso.common.domain.text import plain_decimal
 from kyoso.regions.models import Organization, Region
 
-from .domain.importing import parse_number
+from .domain.importing import parse_number, parse_quantity
 from .domain.reference_series import SERIES
 from .models import Goal, Kpi, Milestone, RegionalIssue, ResearchTheme, Vision
 
@@ -109,9 +109,11 @@ class ObservationForm(forms.Form):
 
     def clean_value(self) -> Decimal:
         try:
-            return parse_number(self.cleaned_data["value"])
+            number, percent = parse_quantity(self.cleaned_data["value"])
         except (ValueError, InvalidOperation) as error:
             raise forms.ValidationError(_("数値として読めません。")) from error
+        self.cleaned_data["written_as_percent"] = percent  # the service checks it against the KPI's unit
+        return number
 
 
 class ImportForm(forms.Form):

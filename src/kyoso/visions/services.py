@@ -12,19 +12,22 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kyoso.common import audit
 from kyoso.common.domain.text import plain_decimal
 from kyoso.venues.models import Venue
 from kyoso.venues.services import proposal_open
 
+from . import permissions
 from .domain import importing
 from .domain.reference_series import SERIES, series
+from .domain.units import value_problems
 from .models import (
     Goal,
     ImportBatch,
@@ -55,13 +58,7 @@ def vision_create(*, actor: Any, venue: Venue, title: str, horizon_year: int, **
 
 @transaction.atomic
 def vision_update(*, actor: Any, vision: Vision, **changes: Any) -> Vision:
-    before = audit.snapshot(vision)
-    for field, value in changes.items():
-        setattr(vision, field, value)
-    vision.full_clean()
-    vision.save()
-    audit.record(actor=actor, action="update", instance=vision, before=before, after=audit.snapshot(vision))
-    return vision
+    return audit.update(actor=actor, instance=vision, changes=changes)
 
 
 @transaction.atomic
@@ -110,23 +107,45 @@ def kpi_update(*, actor: Any, kpi: Kpi, targets: Mapping[int, Decimal] | None = 
     if "code" in changes and Kpi.objects.filter(vision_id=kpi.vision_id, code=changes["code"]).exclude(
             pk=kpi.pk).exists():
         raise ValidationError({"code": _("このKPIコードはこのビジョンですでに使われています。")})
-    before = audit.snapshot(kpi)
-    for field, value in changes.items():
-        setattr(kpi, field, value)
-    kpi.full_clean()
-    kpi.save()
-    if targets is not None:
-        _set_targets(kpi, targets)
-    audit.record(actor=actor, action="update", instance=kpi, before=before, after=audit.snapshot(kpi))
-    return kpi
+    return audit.update(actor=actor, instance=kpi, changes=changes,
+                        after_save=None if targets is None else lambda saved: _set_targets(saved, targets),
+                        extra=_targets_snapshot)
+
+
+def _targets_snapshot(kpi: Kpi) -> dict[str, Any]:
+    return {"targets": {str(t.fiscal_year): str(t.value) for t in kpi.targets.order_by("fiscal_year")}}
+
+
+VALUE_MESSAGES = {
+    "percent_not_expected": gettext_lazy("単位が「%(unit)s」のKPIに、％の値は記録できません。"),
+    "not_integer": gettext_lazy("単位が「%(unit)s」のKPIは整数で記録してください。"),
+    "negative": gettext_lazy("単位が「%(unit)s」のKPIに負の値は記録できません。"),
+}
+
+
+def check_value(kpi: Kpi, value: Decimal, *, written_as_percent: bool = False) -> None:
+    """Refuse a value that the KPI's unit cannot take (rules in ``domain/units.py``)."""
+    problems = value_problems(value, kpi.unit, written_as_percent=written_as_percent)
+    if problems:
+        raise ValidationError({"value": [str(VALUE_MESSAGES[p]) % {"unit": kpi.unit} for p in problems]})
 
 
 @transaction.atomic
-def observation_record(*, actor: Any, kpi: Kpi, date: dt.date, value: Decimal, note: str = "") -> Observation:
-    """Record (or correct) the value of a KPI at a date; one value per KPI and date."""
+def observation_record(*, actor: Any, kpi: Kpi, date: dt.date, value: Decimal, note: str = "",
+                       written_as_percent: bool = False) -> Observation:
+    """Record (or correct) the value of a KPI at a date; one value per KPI and date.
+
+    Only for the people of the KPI's owner organisation and the secretariat (``permissions.can_record``);
+    a value from official statistics is never overwritten; the value must suit the KPI's unit.
+    """
+    if not permissions.can_record(actor, kpi):
+        raise PermissionDenied(_("このKPIの実績を記録できるのは、担当組織の人と場の事務局だけです。"))
     if date > timezone.localdate():
         raise ValidationError({"date": _("未来の日付の実績は登録できません。")})
-    observation = Observation.objects.filter(kpi=kpi, date=date).first()
+    check_value(kpi, value, written_as_percent=written_as_percent)
+    observation = Observation.objects.select_for_update().filter(kpi=kpi, date=date).first()
+    if permissions.is_official(observation):
+        raise ValidationError({"date": _("この日付の値は公的統計によるもので、上書きできません。")})
     before = audit.snapshot(observation) if observation else None
     if observation is None:
         observation = Observation(kpi=kpi, date=date, value=value, note=note, source=Observation.Source.FORM)
@@ -191,13 +210,7 @@ def milestone_create(*, actor: Any, vision: Vision, **fields: Any) -> Milestone:
 
 @transaction.atomic
 def milestone_update(*, actor: Any, milestone: Milestone, **changes: Any) -> Milestone:
-    before = audit.snapshot(milestone)
-    for field, value in changes.items():
-        setattr(milestone, field, value)
-    milestone.full_clean()
-    milestone.save()
-    audit.record(actor=actor, action="update", instance=milestone, before=before, after=audit.snapshot(milestone))
-    return milestone
+    return audit.update(actor=actor, instance=milestone, changes=changes)
 
 
 @transaction.atomic
@@ -290,6 +303,8 @@ def _kpi_specs(vision: Vision, today: dt.date) -> dict[str, importing.KpiSpec]:
 
 @transaction.atomic
 def import_upload(*, actor: Any, vision: Vision, filename: str, content: bytes) -> ImportBatch:
+    if not permissions.can_import(actor, vision):
+        raise PermissionDenied(_("実績を取り込めるのは、KPIの担当組織の人と場の事務局だけです。"))
     batch = ImportBatch.objects.create(vision=vision, filename=filename[:255], content=content,
                                        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
     audit.record(actor=actor, action="create", instance=batch, after={"filename": batch.filename,
@@ -307,8 +322,8 @@ def check_batch(batch: ImportBatch, today: dt.date | None = None) -> ImportBatch
     parsed = importing.read_rows(batch.filename, bytes(batch.content))
     # Validate the rows that could be read even when others could not, so every error is listed at once.
     result = importing.validate(parsed.rows, _kpi_specs(vision, today), today)
-    problems = sorted([*parsed.problems, *result.problems], key=lambda p: p.line)
-    clean = list(result.observations)
+    clean, refused = _rights_check(batch, result.observations)
+    problems = sorted([*parsed.problems, *result.problems, *refused], key=lambda p: p.line)
     batch.encoding = parsed.encoding or ""
     batch.row_count = len(parsed.rows)
     batch.problems = [{"line": p.line, "code": p.code, "detail": _plain(p.detail)} for p in problems[:1000]]
@@ -320,6 +335,26 @@ def check_batch(batch: ImportBatch, today: dt.date | None = None) -> ImportBatch
         batch.summary = _changes(vision, clean)
     batch.save(update_fields=["encoding", "row_count", "problems", "status", "summary", "updated_at"])
     return batch
+
+
+def _rights_check(batch: ImportBatch, rows: list[importing.CleanObservation],
+                  ) -> tuple[list[importing.CleanObservation], list[importing.Problem]]:
+    """Split checked rows into those the uploader may write and a problem for each of the others: a KPI the
+    uploader may not record (``permissions``), or a date whose stored value came from official statistics."""
+    kpis = {k.code: k for k in batch.vision.kpis.select_related("vision__venue")}
+    allowed = permissions.recordable_kpi_ids(batch.uploaded_by, list(kpis.values()))
+    official = set(Observation.objects.filter(kpi__vision=batch.vision, source=Observation.Source.REFERENCE)
+                   .values_list("kpi__code", "date"))
+    clean, refused = [], []
+    for row in rows:
+        if kpis[row.kpi_code].pk not in allowed:
+            refused.append(importing.Problem(row.line, "not_allowed", {"kpi": row.kpi_code}))
+        elif (row.kpi_code, row.date) in official:
+            refused.append(importing.Problem(row.line, "official_value",
+                                             {"kpi": row.kpi_code, "date": row.date.isoformat()}))
+        else:
+            clean.append(row)
+    return clean, refused
 
 
 def _plain(detail: Mapping[str, Any]) -> dict[str, Any]:
@@ -357,7 +392,9 @@ def _changes(vision: Vision, clean: list[importing.CleanObservation]) -> dict[st
 
 @transaction.atomic
 def import_apply(*, actor: Any, batch: ImportBatch) -> ImportBatch:
-    current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    current = ImportBatch.objects.select_for_update().select_related("vision__venue").get(pk=batch.pk)
+    if not permissions.can_apply_import(actor, current):
+        raise PermissionDenied(_("取込を実行できるのは、ファイルを登録した人と場の事務局だけです。"))
     if current.status != ImportBatch.Status.READY:
         raise ValidationError(_("取込できる状態ではありません（エラーがあるか、取込済みです）。"))
     current.status = ImportBatch.Status.APPLYING
@@ -376,17 +413,18 @@ def apply_batch(batch: ImportBatch, today: dt.date | None = None) -> ImportBatch
     vision = batch.vision
     parsed = importing.read_rows(batch.filename, bytes(batch.content))
     result = importing.validate(parsed.rows, _kpi_specs(vision, today), today)
-    if parsed.problems or result.problems:
+    clean, refused = _rights_check(batch, result.observations)
+    if parsed.problems or result.problems or refused:
         batch.status = ImportBatch.Status.INVALID
         batch.problems = [{"line": p.line, "code": p.code, "detail": _plain(p.detail)}
-                          for p in [*parsed.problems, *result.problems][:1000]]
+                          for p in sorted([*parsed.problems, *result.problems, *refused], key=lambda p: p.line)[:1000]]
         batch.save(update_fields=["status", "problems", "updated_at"])
         return batch
     now = timezone.now()
     with transaction.atomic():
-        kpi_ids, existing = _existing(vision, {c.kpi_code for c in result.observations})
+        kpi_ids, existing = _existing(vision, {c.kpi_code for c in clean})
         new, changed = [], []
-        for row in result.observations:
+        for row in clean:
             kpi_id = kpi_ids[row.kpi_code]
             current = existing.get((kpi_id, row.date))
             if current is None:

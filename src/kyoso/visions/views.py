@@ -22,7 +22,7 @@ from kyoso.venues.forms import EndorsementForm
 from kyoso.venues.models import Venue
 from kyoso.venues.permissions import VenueAccess, require_member
 
-from . import exports, queries, services
+from . import exports, permissions, queries, services
 from .charts import graph_svg, kpi_chart_svg
 from .domain.versions import diff_snapshots
 from .forms import (
@@ -111,6 +111,7 @@ def vision_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The vision dashboard: each goal with its KPIs' statuses, milestones due, changes since the last meeting."""
     vision, rights = _vision(request, slug, pk)
     context = {"venue": vision.venue, "vision": vision, "rights": rights,
+               "can_import": permissions.can_import(request.user, vision, rights),
                "dashboard": queries.dashboard(vision, timezone.localdate()),
                "future_image_html": render_markdown(vision.future_image)}
     return render(request, "visions/vision_detail.html", context)
@@ -185,6 +186,7 @@ def kpi_detail(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpRespon
     item = _kpi(vision, kpi)
     state = queries.kpi_detail(item, timezone.localdate())
     context = {"venue": vision.venue, "vision": vision, "kpi": item, "state": state, "rights": rights,
+               "can_record": permissions.can_record(request.user, item, rights),
                "chart": kpi_chart_svg(item, state), "observation_form": ObservationForm(),
                "observations": list(reversed(state.history))[:60],
                "targets": list(item.targets.all())}
@@ -195,8 +197,9 @@ def kpi_detail(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpRespon
 @access(VENUE_PARTICIPANT)
 def kpi_observe(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
-    _contributor(rights)
     item = _kpi(vision, kpi)
+    if not permissions.can_record(request.user, item, rights):
+        raise PermissionDenied(_("このKPIの実績を記録できるのは、担当組織の人と場の事務局だけです。"))
     form = ObservationForm(request.POST)
     if form.is_valid():
         try:
@@ -233,7 +236,8 @@ def kpi_reference(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpRes
 @access(VENUE_PARTICIPANT)
 def import_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
-    _contributor(rights)
+    if not permissions.can_import(request.user, vision, rights):
+        raise PermissionDenied(_("実績を取り込めるのは、KPIの担当組織の人と場の事務局だけです。"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -253,6 +257,7 @@ def import_detail(request: HttpRequest, slug: str, pk: int, batch: int) -> HttpR
     vision, rights = _vision(request, slug, pk)
     item = get_object_or_404(vision.imports.defer("content"), pk=batch)
     context = {"venue": vision.venue, "vision": vision, "batch": item, "rights": rights,
+               "can_apply": permissions.can_apply_import(request.user, item),
                "problems": [dict(p, message=exports.problem_message(p)) for p in item.problems],
                "busy": item.status in (ImportBatch.Status.PENDING, ImportBatch.Status.APPLYING)}
     if request.htmx and not request.htmx.boosted:
@@ -264,8 +269,9 @@ def import_detail(request: HttpRequest, slug: str, pk: int, batch: int) -> HttpR
 @access(VENUE_PARTICIPANT)
 def import_apply(request: HttpRequest, slug: str, pk: int, batch: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
-    _contributor(rights)
     item = get_object_or_404(vision.imports.defer("content"), pk=batch)
+    if not permissions.can_apply_import(request.user, item):
+        raise PermissionDenied(_("取込を実行できるのは、ファイルを登録した人と場の事務局だけです。"))
     try:
         services.import_apply(actor=request.user, batch=item)
     except ValidationError as error:

@@ -3,7 +3,8 @@
 Everything here is internal to a venue: the URL-level rule is ``venue_participant`` for reading and writing,
 and the querysets hold only visions of venues where the caller has a role (staff: all), so anyone else gets
 404. Writes check the caller's rights in the vision's venue and answer 403 with a message otherwise:
-observers only read; contributors (every other role) record observations and import files; the secretariat
+observers only read; the people of a KPI's owner organisation and the secretariat record and import its
+values (``kyoso.visions.permissions``), official statistics are read-only; the secretariat
 saves and proposes versions; representatives endorse them. Writes go through ``kyoso.visions.services``; a
 Django ``ValidationError`` becomes a 400.
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -30,12 +30,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kyoso.api.scoped import VenueScopedViewSet, member_venues
 from kyoso.common.access import VENUE_PARTICIPANT, policy
 from kyoso.venues.api.serializers import EndorseSerializer
-from kyoso.venues.api.views import VenueScopedViewSet, member_venues, record_endorsement
-from kyoso.venues.models import Endorsement, Venue
+from kyoso.venues.api.views import record_endorsement
+from kyoso.venues.models import Endorsement
 
-from .. import exports, queries, services
+from .. import exports, permissions, queries, services
 from ..models import ImportBatch, Kpi, Vision, VisionVersion
 from .serializers import (
     ImportBatchSerializer,
@@ -56,9 +57,6 @@ REFUSED = OpenApiResponse(description="Not allowed for the caller in this venue 
 INVALID = OpenApiResponse(description="Invalid input, or not possible in the current state.")
 NOT_FOUND = OpenApiResponse(description="No such vision, or not one of the caller's venues.")
 
-
-def _raise_as_drf(error: DjangoValidationError) -> None:
-    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from error
 
 
 def member_visions(user: Any) -> QuerySet[Vision]:
@@ -82,10 +80,6 @@ class VisionScopedViewSet(VenueScopedViewSet):
         if not raw:
             raise ValidationError({"vision": [_("ビジョンの id（vision）を指定してください。")]})
         return self.member_vision(raw)
-
-    def require_contributor(self, venue: Venue) -> None:
-        if not self.rights(venue).can_contribute:
-            raise PermissionDenied(_("オブザーバーは閲覧のみできます。"))
 
 
 # --- Visions ---------------------------------------------------------------------------------------
@@ -184,13 +178,11 @@ class KpiViewSet(VisionScopedViewSet):
     @action(detail=True, methods=["post"])
     def observations(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         kpi = self.get_object()
-        self.require_contributor(kpi.vision.venue)
+        if not permissions.can_record(request.user, kpi, self.rights(kpi.vision.venue)):
+            raise PermissionDenied(_("このKPIの実績を記録できるのは、担当組織の人と場の事務局だけです。"))
         data = ObservationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            observation = services.observation_record(actor=request.user, kpi=kpi, **data.validated_data)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        observation = services.observation_record(actor=request.user, kpi=kpi, **data.validated_data)
         return Response(ObservationSerializer(observation).data, status=status.HTTP_201_CREATED)
 
 
@@ -237,7 +229,8 @@ class ImportViewSet(VisionScopedViewSet):
         data = ImportUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         vision = self.member_vision(data.validated_data["vision"])
-        self.require_contributor(vision.venue)
+        if not permissions.can_import(request.user, vision, self.rights(vision.venue)):
+            raise PermissionDenied(_("実績を取り込めるのは、KPIの担当組織の人と場の事務局だけです。"))
         upload = data.validated_data["file"]
         batch = services.import_upload(actor=request.user, vision=vision, filename=upload.name,
                                        content=upload.read())
@@ -253,11 +246,9 @@ class ImportViewSet(VisionScopedViewSet):
     @action(detail=True, methods=["post"])
     def apply(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         batch = self.get_object()
-        self.require_contributor(batch.vision.venue)
-        try:
-            services.import_apply(actor=request.user, batch=batch)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        if not permissions.can_apply_import(request.user, batch):
+            raise PermissionDenied(_("取込を実行できるのは、ファイルを登録した人と場の事務局だけです。"))
+        services.import_apply(actor=request.user, batch=batch)
         return self._fresh(batch, status.HTTP_202_ACCEPTED)
 
 
@@ -315,10 +306,7 @@ class VisionVersionViewSet(VisionScopedViewSet):
     def propose(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         version = self.get_object()
         self.require_secretariat(version.vision.venue)
-        try:
-            services.version_propose(actor=request.user, version=version)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        services.version_propose(actor=request.user, version=version)
         return self._fresh(version)
 
     @extend_schema(

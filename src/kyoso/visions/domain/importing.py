@@ -42,6 +42,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from kyoso.common.domain.fiscal import fiscal_year_bounds
+from kyoso.visions.domain.units import value_problems
 
 # --------------------------------------------------------------------------- problems
 
@@ -62,6 +63,11 @@ PROBLEM_CODES: dict[str, str] = {
     "bad_date": "The date is not a date in a known format (detail: value, reason).",
     "unit_mismatch": "The unit differs from the KPI's unit, or a percentage where none is expected or the "
                      "reverse (detail: unit, expected, reason).",
+    "not_integer": "A fraction for a KPI counted in whole numbers, e.g. 2.5 件 (detail: value, unit).",
+    "negative_value": "A negative value where the KPI's unit cannot be negative (detail: value, unit).",
+    "not_allowed": "The uploader may not record this KPI's values (detail: kpi). Added by the service.",
+    "official_value": "The row would overwrite a value from official statistics (detail: kpi, date). "
+                      "Added by the service.",
     "date_out_of_range": "The date is before/after the KPI's period or in the future (detail: date, reason).",
     "duplicate": "The same KPI and date appear twice in the file (detail: first_line, kpi, date).",
 }
@@ -900,6 +906,10 @@ def validate(rows: Iterable[RawRow], kpis: Mapping[str, KpiSpec], today: dt.date
                 problems.append(Problem(line, "unit_mismatch", {**expected, "reason": "unit"}))
             elif number is not None and percent and not spec.is_percent:
                 problems.append(Problem(line, "unit_mismatch", {**expected, "reason": "percent_not_expected"}))
+            if number is not None:
+                for reason in value_problems(number, spec.unit or ""):
+                    code = "not_integer" if reason == "not_integer" else "negative_value"
+                    problems.append(Problem(line, code, {"value": _shown(row.value), "unit": spec.unit or ""}))
             # A plain number for a percentage KPI is read as percentage points (32.1 means 32.1 %): that
             # is how officers type rates, and refusing it would only make them add "%" by hand.
             if day is not None:

@@ -163,23 +163,49 @@ def test_visitors_without_any_role_are_refused_at_the_url_level(users):
 # --- Observations -----------------------------------------------------------------------------------
 
 
-def test_contributors_record_observations_observers_may_not(users):
-    target = kpi("joint-research")
+def test_the_owner_organisations_people_record_observations_others_may_not(users):
+    target = kpi("joint-research")  # owned by the sample university, where the URA works
     url = f"/api/v1/kpis/{target.pk}/observations/"
-    response = api("company").post(url, {"date": "2026-09-30", "value": "36.5", "note": "半期"}, format="json")
+    response = api("ura").post(url, {"date": "2026-09-30", "value": "36", "note": "半期"}, format="json")
     assert response.status_code == 201, response.content
-    assert response.json()["source"] == "form" and response.json()["value"] == "36.5000"
+    assert response.json()["source"] == "form" and response.json()["value"] == "36.0000"
     stored = target.observations.get(date=dt.date(2026, 9, 30))
-    assert stored.value == Decimal("36.5") and stored.note == "半期"
+    assert stored.value == Decimal("36") and stored.note == "半期"
 
-    refused = api("observer").post(url, {"date": "2026-09-30", "value": "1"}, format="json")
-    assert refused.status_code == 403 and refused.json()["detail"] == "オブザーバーは閲覧のみできます。"
-    assert target.observations.get(date=dt.date(2026, 9, 30)).value == Decimal("36.5")
+    for persona in ("company", "bank", "observer"):
+        refused = api(persona).post(url, {"date": "2026-09-30", "value": "1"}, format="json")
+        assert refused.status_code == 403, persona
+        assert refused.json()["detail"] == "このKPIの実績を記録できるのは、担当組織の人と場の事務局だけです。"
+    assert target.observations.get(date=dt.date(2026, 9, 30)).value == Decimal("36")
 
-    future = api("company").post(url, {"date": "2099-01-01", "value": "1"}, format="json")
+    future = api("ura").post(url, {"date": "2099-01-01", "value": "1"}, format="json")
     assert future.status_code == 400 and "date" in future.json()
     assert not target.observations.filter(date=dt.date(2099, 1, 1)).exists()
-    assert api("company").post(url, {"date": "2026-09-30"}, format="json").status_code == 400
+    assert api("ura").post(url, {"date": "2026-09-30"}, format="json").status_code == 400
+
+
+def test_a_city_owned_kpi_is_recorded_by_the_secretariat_and_official_values_by_nobody(users):
+    aging = kpi("aging-rate")  # owned by the city, history from official statistics
+    url = f"/api/v1/kpis/{aging.pk}/observations/"
+    for persona in ("company", "bank", "researcher", "ura"):
+        assert api(persona).post(url, {"date": "2026-06-30", "value": "31"}, format="json").status_code == 403
+    assert not aging.observations.filter(date=dt.date(2026, 6, 30)).exists()
+    official = aging.observations.filter(source="reference").order_by("-date").first()
+    assert official is not None
+    refused = api("secretariat").post(url, {"date": official.date.isoformat(), "value": "1"}, format="json")
+    assert refused.status_code == 400 and "date" in refused.json()
+    assert aging.observations.get(pk=official.pk).value == official.value
+    fine = api("secretariat").post(url, {"date": "2026-06-30", "value": "31"}, format="json")
+    assert fine.status_code == 201, fine.content
+
+
+def test_a_count_kpi_refuses_fractions_and_negative_values_through_the_api(users):
+    url = f"/api/v1/kpis/{kpi('joint-research').pk}/observations/"
+    fraction = api("ura").post(url, {"date": "2026-09-30", "value": "2.5"}, format="json")
+    assert fraction.status_code == 400 and fraction.json()["value"] == ["単位が「件」のKPIは整数で記録してください。"]
+    negative = api("ura").post(url, {"date": "2026-09-30", "value": "-1"}, format="json")
+    assert negative.status_code == 400 and negative.json()["value"] == ["単位が「件」のKPIに負の値は記録できません。"]
+    assert not kpi("joint-research").observations.filter(date=dt.date(2026, 9, 30)).exists()
 
 
 # --- Imports ----------------------------------------------------------------------------------------
@@ -223,7 +249,7 @@ def test_a_bad_file_lists_every_problem_with_its_line_and_writes_nothing(users, 
 
 def test_a_good_file_is_checked_applied_and_a_second_import_changes_nothing(users,
                                                                             django_capture_on_commit_callbacks):
-    client = api("bank")
+    client = api("secretariat")
     with django_capture_on_commit_callbacks(execute=True):
         created = upload(client, GOOD)
     batch_id = created.json()["id"]
@@ -264,9 +290,35 @@ def test_a_good_file_is_checked_applied_and_a_second_import_changes_nothing(user
 
 
 def test_observers_cannot_upload(users):
-    response = upload(api("observer"), GOOD)
-    assert response.status_code == 403 and response.json()["detail"] == "オブザーバーは閲覧のみできます。"
+    for persona in ("observer", "company"):  # the company owns no KPI of the vision
+        response = upload(api(persona), GOOD)
+        assert response.status_code == 403, persona
+        assert response.json()["detail"] == "実績を取り込めるのは、KPIの担当組織の人と場の事務局だけです。"
     assert not ImportBatch.objects.exists()
+
+
+def test_an_upload_with_rows_of_kpis_the_uploader_does_not_own_writes_nothing(users,
+                                                                            django_capture_on_commit_callbacks):
+    client = api("ura")  # may record the university's KPIs, not the city's
+    with django_capture_on_commit_callbacks(execute=True):
+        created = upload(client, GOOD)
+    checked = client.get(f"/api/v1/imports/{created.json()['id']}/").json()
+    assert checked["status"] == "invalid"
+    assert [(p["line"], p["code"]) for p in checked["problems"]] == [(4, "not_allowed")]
+    assert "aging-rate" in checked["problems"][0]["message"]
+    assert client.post(f"/api/v1/imports/{created.json()['id']}/apply/").status_code == 400
+    assert not Observation.objects.filter(source="import").exists()
+
+
+def test_an_import_never_overwrites_a_value_from_official_statistics(users, django_capture_on_commit_callbacks):
+    official = kpi("aging-rate").observations.filter(source="reference").order_by("-date").first()
+    content = f"kpi,date,value\naging-rate,{official.date.isoformat()},1\n".encode()
+    client = api("secretariat")
+    with django_capture_on_commit_callbacks(execute=True):
+        created = upload(client, content)
+    checked = client.get(f"/api/v1/imports/{created.json()['id']}/").json()
+    assert [(p["line"], p["code"]) for p in checked["problems"]] == [(2, "official_value")]
+    assert Observation.objects.get(pk=official.pk).value == official.value
 
 
 # --- Versions ---------------------------------------------------------------------------------------
