@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
@@ -13,8 +14,12 @@ from django.forms.models import model_to_dict
 
 from .models import AuditEvent
 
+M = TypeVar("M", bound=models.Model)
+
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).isoformat()  # one spelling per instant, whichever zone it came in
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -59,3 +64,56 @@ def record(
         before=before,
         after=after,
     )
+
+
+def stored(instance: models.Model) -> dict[str, Any]:
+    """The snapshot of the row as it is in the database now (not the possibly edited ``instance``).
+
+    A ModelForm copies the submitted values onto its instance before the view calls the service, so the instance
+    cannot tell what the row held; this reads the row again by primary key (many-to-many included).
+    """
+    return snapshot(_fresh(instance))
+
+
+def _fresh(instance: M) -> M:
+    """The row of ``instance`` read again (and locked until the transaction ends)."""
+    return type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+
+
+def update(
+    *,
+    actor: Any,
+    instance: M,
+    changes: Mapping[str, Any],
+    m2m: Mapping[str, Iterable[Any] | None] | None = None,
+    check: Callable[[M], None] | None = None,
+    after_save: Callable[[M], None] | None = None,
+    extra: Callable[[M], dict[str, Any]] | None = None,
+) -> M:
+    """The one way a service edits a row: set ``changes``, validate, save, set ``m2m``, record the real diff.
+
+    "before" is read from the database (``stored``), so an instance a form has already changed still yields the
+    changed fields with their old and new values. ``check`` runs before ``full_clean`` (rules beyond the model's),
+    ``after_save`` writes dependent rows (targets, links), ``extra`` adds derived values to both snapshots (called
+    with the stored row before and the saved instance after). Must be called inside the service's transaction.
+    """
+    fresh = _fresh(instance)
+    before = snapshot(fresh)
+    if extra is not None:
+        before.update(extra(fresh))
+    for field, value in changes.items():
+        setattr(instance, field, value)
+    if check is not None:
+        check(instance)
+    instance.full_clean()
+    instance.save()
+    for field, values in (m2m or {}).items():
+        if values is not None:
+            getattr(instance, field).set(values)
+    if after_save is not None:
+        after_save(instance)
+    after = snapshot(instance)
+    if extra is not None:
+        after.update(extra(instance))
+    record(actor=actor, action="update", instance=instance, before=before, after=after)
+    return instance

@@ -321,13 +321,7 @@ def researcher_update(*, actor: Any, researcher: Researcher, **changes: Any) -> 
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
-    before = {k: str(getattr(researcher, k)) for k in changes}
-    for name, value in changes.items():
-        setattr(researcher, name, value)
-    researcher.full_clean()
-    researcher.save()
-    audit.record(actor=actor, action="update", instance=researcher, before=before,
-                 after={k: str(getattr(researcher, k)) for k in changes})
+    audit.update(actor=actor, instance=researcher, changes=changes)
     schedule_index_update([researcher.pk])
     return researcher
 

@@ -209,7 +209,7 @@ def review_apply(*, actor: Any, review: Review, decision: Any) -> ProjectChange:
 @transaction.atomic
 def project_update(*, actor: Any, project: Project, themes: Any = None, expected_kpis: Any = None,
                    **changes: Any) -> Project:
-    before = audit.snapshot(project)
+    before = audit.stored(project)
     for field, value in changes.items():
         setattr(project, field, value)
     project.full_clean()
@@ -247,7 +247,7 @@ def milestone_add(*, actor: Any, project: Project, title: str, due_date: dt.date
 def milestone_complete(*, actor: Any, milestone: Milestone, done_on: dt.date, evidence: str = "") -> Milestone:
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("未来の日付では達成を記録できません。")})
-    before = audit.snapshot(milestone)
+    before = audit.stored(milestone)
     milestone.done_on = done_on
     if evidence:
         milestone.evidence = evidence

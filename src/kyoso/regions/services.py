@@ -42,15 +42,8 @@ def organization_update(*, actor: Any, organization: Organization, **changes: An
     unknown = set(changes) - set(ORGANIZATION_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
-    before = audit.snapshot(organization)
-    for field, value in changes.items():
-        setattr(organization, field, value)
-    _check_kind_and_sector(organization.kind, organization.sector)
-    organization.full_clean()
-    organization.save()
-    audit.record(actor=actor, action="update", instance=organization, before=before,
-                 after=audit.snapshot(organization))
-    return organization
+    return audit.update(actor=actor, instance=organization, changes=changes,
+                        check=lambda org: _check_kind_and_sector(org.kind, org.sector))
 
 
 @transaction.atomic

@@ -77,17 +77,7 @@ def venue_create(*, actor: Any, name: str, slug: str, purpose: str = "", regions
 @transaction.atomic
 def venue_update(*, actor: Any, venue: Venue, regions: Iterable[Any] | None = None,
                  hosts: Iterable[Organization] | None = None, **changes: Any) -> Venue:
-    before = audit.snapshot(venue)
-    for field, value in changes.items():
-        setattr(venue, field, value)
-    venue.full_clean()
-    venue.save()
-    if regions is not None:
-        venue.regions.set(regions)
-    if hosts is not None:
-        venue.hosts.set(hosts)
-    audit.record(actor=actor, action="update", instance=venue, before=before, after=audit.snapshot(venue))
-    return venue
+    return audit.update(actor=actor, instance=venue, changes=changes, m2m={"regions": regions, "hosts": hosts})
 
 
 @transaction.atomic
@@ -140,13 +130,7 @@ def meeting_create(*, actor: Any, venue: Venue, title: str, starts_at: dt.dateti
 
 @transaction.atomic
 def meeting_update(*, actor: Any, meeting: Meeting, **changes: Any) -> Meeting:
-    before = audit.snapshot(meeting)
-    for field, value in changes.items():
-        setattr(meeting, field, value)
-    meeting.full_clean()
-    meeting.save()
-    audit.record(actor=actor, action="update", instance=meeting, before=before, after=audit.snapshot(meeting))
-    return meeting
+    return audit.update(actor=actor, instance=meeting, changes=changes)
 
 
 @transaction.atomic
