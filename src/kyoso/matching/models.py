@@ -335,3 +335,22 @@ class CrossAppointmentProposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.researcher} → {self.organization} ({self.effort_share}%)"
+
+
+class IndexDatabase(models.Model):
+    """A random id of this database, created once; the persisted matching index records it.
+
+    The index directory is derived from the database's address (engine, name, host), but an address can
+    be reused (a database dropped and created again, a copy of ``var/`` next to another database): this id,
+    which lives inside the database itself, tells them apart (``kyoso.matching.index``).
+    """
+
+    uid = models.CharField(_("識別子"), max_length=32, unique=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("索引のデータベース識別子")
+        verbose_name_plural = _("索引のデータベース識別子")
+
+    def __str__(self) -> str:
+        return self.uid

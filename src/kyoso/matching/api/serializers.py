@@ -8,9 +8,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kyoso.api.fields import EnumField, sector_field
 from kyoso.regions.models import KindChoices
-from kyoso.venues.api.serializers import EnumField, OrganizationRefSerializer, sector_field
+from kyoso.venues.api.serializers import OrganizationRefSerializer
 
+from ..ids import identities_of, stable_id_data
 from ..models import ContactNote, CrossAppointmentProposal, Researcher, ResearchRecord, Shortlist, ShortlistEntry
 from ..queries import SCOPES
 
@@ -26,12 +28,32 @@ class ResearchRecordSerializer(serializers.ModelSerializer):
 
 class ResearcherSerializer(serializers.ModelSerializer):
     organization = OrganizationRefSerializer(read_only=True, allow_null=True)
+    source_id = serializers.SerializerMethodField(
+        help_text="The researcher's id in their source: the JSON Lines id, researchmap ID or KAKEN researcher number.")
+    source_id_kind = serializers.SerializerMethodField(help_text="local, researchmap, kaken or orcid (null: none).")
+    identities = serializers.SerializerMethodField(help_text="Every known identity: kind → value.")
 
     class Meta:
         model = Researcher
-        fields = ["id", "name", "name_kana", "name_en", "organization", "organization_name", "department",
-                  "job_title", "prefecture_code", "keywords", "profile_url", "source", "is_sample"]
+        fields = ["id", "source_id", "source_id_kind", "identities", "name", "name_kana", "name_en", "organization",
+                  "organization_name", "department", "job_title", "prefecture_code", "keywords", "profile_url",
+                  "source", "is_sample"]
         read_only_fields = fields
+
+    def _stable(self, obj: Researcher) -> dict[str, Any]:
+        cache = self.context.setdefault("stable_ids", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = stable_id_data(obj.source, identities_of(obj))
+        return cache[obj.pk]
+
+    def get_source_id(self, obj: Researcher) -> str | None:
+        return self._stable(obj)["source_id"]
+
+    def get_source_id_kind(self, obj: Researcher) -> str | None:
+        return self._stable(obj)["source_id_kind"]
+
+    def get_identities(self, obj: Researcher) -> dict[str, str]:
+        return self._stable(obj)["identities"]
 
 
 class ResearcherDetailSerializer(ResearcherSerializer):
@@ -62,6 +84,8 @@ class SearchInputSerializer(serializers.Serializer):
     top = serializers.IntegerField(required=False, default=10, min_value=1, max_value=50)
     explain = serializers.BooleanField(required=False, default=True,
                                        help_text="Also compute the capability gap and a consortium.")
+    reasons = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=50,
+                                       help_text="Reasons for the first N results only (0: none; default: all).")
 
 
 class SpanSerializer(serializers.Serializer):
@@ -82,6 +106,9 @@ class ReasonSerializer(serializers.Serializer):
 
 class ResultSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
+    researcher_id = serializers.CharField(help_text="Kyoso's internal id of the researcher.")
+    source_id = serializers.CharField(allow_null=True, help_text="The researcher's id in their source.")
+    source_id_kind = serializers.CharField(allow_null=True, help_text="local, researchmap, kaken or orcid.")
     researcher = ResearcherSerializer()
     score = serializers.FloatField(help_text="Fused score 0–1 (≈ probability that the researcher fits).")
     lexical = serializers.FloatField()
@@ -127,11 +154,16 @@ def result_data(result: Any) -> dict[str, Any]:
                 "field": r.field, "snippet": [{"text": s.text, "hit": s.hit} for s in r.spans],
                 "matched_terms": list(r.matched_terms), "similarity": float(r.similarity)}
 
+    def ids_of(researcher: Researcher) -> dict[str, Any]:
+        return stable_id_data(researcher.source, identities_of(researcher))
+
     gap = result.gap.report if result.gap else None
     team = result.consortium
     return {
         "need": result.need,
-        "results": [{"rank": row.rank, "researcher": row.researcher, "score": row.match.score,
+        "results": [{"rank": row.rank, "researcher_id": str(row.researcher.pk), "researcher": row.researcher,
+                     "source_id": ids_of(row.researcher)["source_id"],
+                     "source_id_kind": ids_of(row.researcher)["source_id_kind"], "score": row.match.score,
                      "lexical": row.match.lexical, "dense": row.match.dense, "in_region": row.in_region,
                      "reasons": [reason(r) for r in row.reasons]} for row in result.rows],
         "gap": None if gap is None else {

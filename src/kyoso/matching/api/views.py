@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,9 +20,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kyoso.api.scoped import VenueScopedViewSet, member_venues
 from kyoso.common.access import PUBLIC, VENUE_PARTICIPANT, policy
 from kyoso.regions.models import Organization
-from kyoso.venues.api.views import VenueScopedViewSet, _raise_as_drf, member_venues
 from kyoso.venues.models import Venue
 from kyoso.venues.permissions import venue_access
 
@@ -81,7 +80,7 @@ class ResearcherViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Researcher]:
         if self.action == "retrieve":
-            return Researcher.objects.select_related("organization").prefetch_related("records")
+            return Researcher.objects.select_related("organization").prefetch_related("records", "identities")
         return queries.researcher_directory(self.request.query_params.get("q", "")[:100])
 
 
@@ -107,7 +106,8 @@ class MatchSearchViewSet(viewsets.ViewSet):
         filters = queries.MatchFilters.from_data(values)
         try:
             result = queries.match_need(venue, need, filters, today=timezone.localdate(), top=values["top"],
-                                        with_gap=values["explain"], with_consortium=values["explain"])
+                                        with_gap=values["explain"], with_consortium=values["explain"],
+                                        reasons=values["reasons"])
         except queries.IndexUnavailable:
             result = queries.MatchResult(need=need, filters=filters)
         return Response(SearchResultSerializer(result_data(result)).data)
@@ -157,12 +157,9 @@ class ShortlistViewSet(VenueScopedViewSet):
         researchers = shortlists.researchers_for(str(pk) for pk in values["researchers"])
         matches = queries.matches_for(venue, values["need_text"], queries.MatchFilters(), today=timezone.localdate(),
                                       top=max(queries.TOP, len(researchers)))
-        try:
-            shortlist = shortlists.shortlist_create(
-                actor=request.user, venue=venue, title=values["title"], need_text=values["need_text"], issue=issue,
-                theme=theme, entries=[(r, matches.get(r.index_id)) for r in researchers])
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        shortlist = shortlists.shortlist_create(
+            actor=request.user, venue=venue, title=values["title"], need_text=values["need_text"], issue=issue,
+            theme=theme, entries=[(r, matches.get(r.index_id)) for r in researchers])
         return Response(ShortlistDetailSerializer(shortlist).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -198,11 +195,8 @@ class ShortlistViewSet(VenueScopedViewSet):
         researcher = Researcher.objects.filter(pk=values.pop("researcher")).first()
         if researcher is None:
             raise ValidationError({"researcher": [_("研究者が見つかりません。")]})
-        try:
-            note = shortlists.contact_record(actor=request.user, shortlist=shortlist, researcher=researcher,
-                                             **values)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        note = shortlists.contact_record(actor=request.user, shortlist=shortlist, researcher=researcher,
+                                         **values)
         return Response(ContactNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -223,12 +217,9 @@ class ShortlistViewSet(VenueScopedViewSet):
         organization = Organization.objects.filter(pk=values.pop("organization")).first()
         if organization is None:
             raise ValidationError({"organization": [_("受入機関が見つかりません。")]})
-        try:
-            proposal = shortlists.cross_appointment_propose(actor=request.user, shortlist=shortlist,
-                                                            researcher=researcher, organization=organization,
-                                                            **values)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        proposal = shortlists.cross_appointment_propose(actor=request.user, shortlist=shortlist,
+                                                        researcher=researcher, organization=organization,
+                                                        **values)
         return Response(CrossAppointmentSerializer(proposal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -248,12 +239,9 @@ class ShortlistViewSet(VenueScopedViewSet):
         proposal = get_object_or_404(CrossAppointmentProposal, shortlist=shortlist,
                                      pk=data.validated_data["proposal"])
         decision = data.validated_data["decision"]
-        try:
-            if decision == "accept":
-                proposal = shortlists.cross_appointment_accept(actor=request.user, proposal=proposal)
-            else:
-                proposal = shortlists.cross_appointment_decline(actor=request.user, proposal=proposal,
-                                                                status=decision)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        if decision == "accept":
+            proposal = shortlists.cross_appointment_accept(actor=request.user, proposal=proposal)
+        else:
+            proposal = shortlists.cross_appointment_decline(actor=request.user, proposal=proposal,
+                                                            status=decision)
         return Response(CrossAppointmentSerializer(proposal).data)

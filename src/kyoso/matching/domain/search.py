@@ -147,6 +147,15 @@ def spans(text: str, hits: Sequence[tuple[int, int]], window: int | None = SNIPP
     return tuple(out)
 
 
+def explain_count(explain: bool | int | None, results: int) -> int:
+    """How many of ``results`` get reasons: True/None → all, False → none, N → the first N (at least 0)."""
+    if explain is None or explain is True:
+        return results
+    if explain is False:
+        return 0
+    return max(0, min(int(explain), results))
+
+
 class MatchIndex:
     """Researchers indexed for seeds–needs matching (see the module docstring)."""
 
@@ -155,6 +164,7 @@ class MatchIndex:
         self.embedder = embedder or default_embedder()
         self.fusion = fusion or FusionWeights()
         self.ann_min_rows = ann_min_rows
+        self.binding: dict = {}  # what the index belongs to (database), saved with it; see kyoso.matching.index
         self._reset()
 
     def _reset(self) -> None:
@@ -283,7 +293,7 @@ class MatchIndex:
         np.savez(d / "bm25.npz", alive=self._bm25.alive[:n], **self._bm25.state(np.arange(n)))
         meta = {"format": INDEX_FORMAT, "embedder": self.embedder.name, "dim": self.embedder.dim,
                 "researchers": len(self), "rows": n, "ann_min_rows": self.ann_min_rows,
-                "fusion": self.fusion.__dict__}
+                "fusion": self.fusion.__dict__, "binding": self.binding}
         (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
@@ -294,6 +304,7 @@ class MatchIndex:
         if embedder.name != meta["embedder"] or embedder.dim != meta["dim"]:
             raise ValueError(f"index built with {meta['embedder']}, not {embedder.name}: rebuild it")
         index = cls(embedder, FusionWeights(**meta["fusion"]), ann_min_rows=meta["ann_min_rows"])
+        index.binding = dict(meta.get("binding") or {})
         with (d / "docs.jsonl").open(encoding="utf-8") as f:
             for row, line in enumerate(f):
                 data = json.loads(line)
@@ -409,21 +420,24 @@ class MatchIndex:
         return q_terms, q_vec, cand[order], key[order], cos_p[order], cos_r[order], lex[order]
 
     def search(self, need: str, top: int = 10, allowed: Callable[[str], bool] | set[str] | None = None,
-               year_from: int | None = None, *, mode: str = "fused", explain: bool = True) -> list[Match]:
+               year_from: int | None = None, *, mode: str = "fused", explain: bool | int = True) -> list[Match]:
         """The ``top`` researchers for a need, best first.
 
         ``allowed``: a set of researcher ids or a predicate (e.g. in-region only); ``year_from``: only
         researchers with a record from that year on (and only such records as reasons). ``mode``:
-        "fused" (default), or "bm25"/"dense" alone or plain "rrf" (for evaluation).
+        "fused" (default), or "bm25"/"dense" alone or plain "rrf" (for evaluation). ``explain``: True for
+        reasons on every result, False for none, a number N for reasons on the first N results only
+        (reasons cost about ten times the search itself; the others get ``reasons == ()``).
         """
         if not self._row_of or not need.strip():
             return []
         q_terms, q_vec, rows, keys, cos_p, cos_r, lex = self._rank(need, top, allowed, year_from, mode)
         q_set = set(q_terms)
+        explained = explain_count(explain, len(rows))
         out = []
-        for row, key, cp, cr, lx in zip(rows, keys, cos_p, cos_r, lex, strict=True):
+        for i, (row, key, cp, cr, lx) in enumerate(zip(rows, keys, cos_p, cos_r, lex, strict=True)):
             doc = self._docs[int(row)]
-            reasons = self._reasons(int(row), doc, q_vec, q_set, year_from) if explain else ()
+            reasons = self._reasons(int(row), doc, q_vec, q_set, year_from) if i < explained else ()
             out.append(Match(doc.id, float(key), float(lx), float(cp), reasons, float(cr)))
         return out
 

@@ -16,3 +16,14 @@ def matching_index(sample_region, settings, tmp_path):
     services.index_rebuild()
     yield researchers
     index.forget()
+
+
+@pytest.fixture
+def index_dir(settings, tmp_path):
+    """An empty index directory of this test's own (the process cache forgotten before and after)."""
+    from kyoso.matching import index
+
+    settings.KYOSO_MATCHING_INDEX_DIR = tmp_path / "matching-index"
+    index.forget()
+    yield settings.KYOSO_MATCHING_INDEX_DIR
+    index.forget()

@@ -105,3 +105,27 @@ def test_cross_appointments_are_proposed_and_decided_through_the_api(matching_in
     assert again.status_code == 400
     detail = api("bank").get(f"/api/v1/shortlists/{pk}/").json()
     assert detail["proposals"][0]["effort_share"] == 30
+
+
+def test_results_and_profiles_name_researchers_by_their_source_id_and_reasons_are_on_demand(matching_index, users):
+    from kyoso.matching.models import ResearcherIdentity
+
+    okada = Researcher.objects.get(name_en="Marina Okada (sample)")
+    ResearcherIdentity.objects.create(researcher=okada, kind="researchmap", value="okada_marina_sample")
+    okada.source = "researchmap"
+    okada.save(update_fields=["source"])
+    response = api("ura").post("/api/v1/matching/search/", {"venue": SLUG, "text": NEED, "reasons": 1},
+                               format="json")
+    assert response.status_code == 200, response.content
+    results = response.json()["results"]
+    assert results[0]["reasons"] and all(not r["reasons"] for r in results[1:])
+    row = next(r for r in results if r["researcher_id"] == str(okada.pk))
+    assert (row["source_id_kind"], row["source_id"]) == ("researchmap", "okada_marina_sample")
+    assert row["researcher"]["identities"] == {"researchmap": "okada_marina_sample"}
+    none = api("ura").post("/api/v1/matching/search/", {"venue": SLUG, "text": NEED, "reasons": 0}, format="json")
+    assert all(not r["reasons"] for r in none.json()["results"])
+    profile = api().get(f"/api/v1/researchers/{okada.pk}/").json()
+    assert profile["source_id"] == "okada_marina_sample"
+    listed = api().get("/api/v1/researchers/", {"q": "Okada"}).json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert rows[0]["source_id_kind"] == "researchmap"

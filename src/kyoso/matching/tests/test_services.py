@@ -17,15 +17,7 @@ from kyoso.matching.models import Researcher, ResearcherIdentity, ResearcherImpo
 
 DATA = Path(__file__).parent / "data"
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def index_dir(settings, tmp_path):
-    settings.KYOSO_MATCHING_INDEX_DIR = tmp_path / "matching-index"
-    index.forget()
-    yield settings.KYOSO_MATCHING_INDEX_DIR
-    index.forget()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("index_dir")]
 
 
 def jsonl(*people: dict) -> bytes:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kyoso.matching import services
+from kyoso.matching import index, services
 from kyoso.matching.domain.importing import FORMATS
 
 
@@ -31,5 +31,8 @@ class Command(BaseCommand):
         if len(batch.problems) > 50:
             self.stdout.write(f"  … {len(batch.problems) - 50} more")
         if not options["no_index"] and (batch.created_count or batch.updated_count):
-            version, size = services.index_update(batch.touched_ids)
-            self.stdout.write(f"Matching index {version}: {size} researchers")
+            try:
+                version, size = services.index_update(batch.touched_ids)
+            except index.IndexBoundElsewhere as exc:
+                raise CommandError(f"The researchers were imported, but the index was not updated: {exc}") from exc
+            self.stdout.write(f"Matching index {version}: {size} researchers ({index.index_dir()})")

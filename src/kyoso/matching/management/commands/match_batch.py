@@ -2,22 +2,29 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kyoso.matching import index
 from kyoso.matching.cli import match_json
-from kyoso.matching.index import search_need
+from kyoso.matching.ids import stable_ids
+
+from .match import require_index
 
 
 class Command(BaseCommand):
     help = ("Rank researchers for many needs: kyoso match-batch NEEDS.jsonl --top K --out SCORES.jsonl "
-            '(needs: {"id", "text"} per line; output: {"need_id", "results": [{"researcher_id", "score", '
-            '"reasons"}]} per need).')
+            '[--reasons N] (needs: {"id", "text"} per line; output: {"need_id", "results": [{"researcher_id", '
+            '"source_id", "source_id_kind", "identities", "score", "reasons"}]} per need). Reasons cost about ten '
+            "times the search: none by default, --reasons N for the first N results of each need.")
 
     def add_arguments(self, parser):
         parser.add_argument("needs")
         parser.add_argument("--top", type=int, default=10)
         parser.add_argument("--out", required=True)
         parser.add_argument("--year-from", type=int, default=None)
+        parser.add_argument("--reasons", type=int, default=0,
+                            help="reasons for the first N results of each need (default 0: none)")
 
     def handle(self, *args, **options):
+        require_index()
         written = 0
         with open(options["needs"], encoding="utf-8-sig") as source, \
                 open(options["out"], "w", encoding="utf-8") as out:
@@ -30,8 +37,10 @@ class Command(BaseCommand):
                 except (ValueError, KeyError, TypeError) as exc:
                     raise CommandError(
                         f"{options['needs']}:{number}: not a {{\"id\", \"text\"}} object ({exc})") from exc
-                matches = search_need(text, top=options["top"], year_from=options["year_from"])
-                out.write(json.dumps({"need_id": need_id, "results": [match_json(m) for m in matches]},
+                matches = index.search_need(text, top=options["top"], year_from=options["year_from"],
+                                            explain=max(0, options["reasons"]))
+                ids = stable_ids(m.researcher_id for m in matches)
+                out.write(json.dumps({"need_id": need_id, "results": [match_json(m, ids) for m in matches]},
                                      ensure_ascii=False) + "\n")
                 written += 1
         self.stdout.write(f"{written} needs ranked, written to {options['out']}")

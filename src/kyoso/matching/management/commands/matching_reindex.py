@@ -1,8 +1,8 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from kyoso.matching import services
+from kyoso.matching import index, services
 
 
 class Command(BaseCommand):
@@ -10,5 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        version, size = services.index_rebuild()
-        self.stdout.write(f"Matching index {version}: {size} researchers ({time.perf_counter() - started:.1f} s)")
+        try:
+            version, size = services.index_rebuild()
+        except index.IndexBoundElsewhere as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Matching index {version}: {size} researchers ({time.perf_counter() - started:.1f} s, "
+                          f"{index.index_dir()})")
