@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from kyoso.common.domain.fiscal import fiscal_year_label
-from kyoso.venues.exports import _safe_cell
+from kyoso.common.exports import safe_cell
 
 from .domain.signals import SIGNAL_CODES
 from .messages import signal_name
@@ -298,7 +298,7 @@ def _excel_value(value: Any) -> Any:
         return float(value)
     if isinstance(value, dt.date | int | float) or value is None:
         return value
-    return _safe_cell(str(value))
+    return safe_cell(str(value))
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -334,17 +334,17 @@ def to_xlsx(document: Document) -> bytes:
                     sheet.cell(row_number, column).font = font
             return row_number
 
-        append([_safe_cell(document.title)], font=Font(bold=True, size=14))
-        append([_safe_cell(section.heading)], font=BOLD)
+        append([safe_cell(document.title)], font=Font(bold=True, size=14))
+        append([safe_cell(section.heading)], font=BOLD)
         widths: dict[int, int] = {1: 20, 2: 40}
         for label, value in section.lines:
-            number = append([_safe_cell(label), _safe_cell(value)])
+            number = append([safe_cell(label), safe_cell(value)])
             sheet.cell(number, 1).font = BOLD
         for table in section.tables:
             append([])
             if table.caption:
-                append([_safe_cell(table.caption)], font=BOLD)
-            append([_safe_cell(h) for h in table.headers], font=BOLD)
+                append([safe_cell(table.caption)], font=BOLD)
+            append([safe_cell(h) for h in table.headers], font=BOLD)
             for index, width in enumerate(table.widths, 1):
                 widths[index] = max(widths.get(index, 0), width)
             for row in table.rows:

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from kyoso.common.exports import safe_row
 from kyoso.regions.models import SectorChoices
 
 from .models import Decision, Meeting, Venue
@@ -22,13 +23,6 @@ def _headers() -> list[str]:
     return [_("番号"), _("決定日"), _("件名"), _("決定内容"), _("理由・背景"), _("対象"), _("決定方法"),
             _("賛成"), _("反対"), _("棄権"), _("賛同したセクター"), _("状態"), _("前の決定"), _("関係"),
             _("一般に公開")]
-
-
-def _safe_cell(value: object) -> object:
-    """Stop spreadsheet formula injection: text starting with = + - @ is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _rows(decisions: Iterable[Decision], sectors: dict[int, list[str]]) -> Iterable[list[object]]:
@@ -50,7 +44,7 @@ def decisions_csv(decisions: Iterable[Decision], sectors: dict[int, list[str]]) 
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_headers())
     for row in _rows(decisions, sectors):
-        writer.writerow([_safe_cell(v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+        writer.writerow(safe_row(v.isoformat() if hasattr(v, "isoformat") else v for v in row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -62,7 +56,7 @@ def decisions_xlsx(decisions: Iterable[Decision], sectors: dict[int, list[str]],
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in _rows(decisions, sectors):
-        sheet.append([_safe_cell(v) for v in row])
+        sheet.append(safe_row(row))
     widths = [8, 12, 30, 60, 40, 20, 14, 6, 6, 6, 20, 14, 10, 8, 8]
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from kyoso.common.domain.text import plain_decimal
+from kyoso.common.exports import safe_row
 
 from .models import Observation, Vision
 
@@ -91,16 +92,16 @@ def vision_xlsx(vision: Vision) -> bytes:
                  _("データの出典"), _("担当組織"), _("更新頻度"), _("年度ごとの目標値")])
     for kpi in vision.kpis.select_related("goal", "owner").prefetch_related("targets").order_by("goal__order", "id"):
         targets = "; ".join(f"FY{t.fiscal_year}: {plain_decimal(t.value)}" for t in kpi.targets.all())
-        kpis.append([kpi.goal.title, kpi.code, kpi.name, kpi.unit, kpi.get_direction_display(),
+        kpis.append(safe_row([kpi.goal.title, kpi.code, kpi.name, kpi.unit, kpi.get_direction_display(),
                      float(kpi.baseline_value) if kpi.baseline_value is not None else None, kpi.baseline_date,
-                     kpi.data_source, str(kpi.owner) if kpi.owner_id else "", kpi.get_frequency_display(), targets])
+                     kpi.data_source, str(kpi.owner) if kpi.owner_id else "", kpi.get_frequency_display(), targets]))
     observations = workbook.create_sheet(_("観測値"))
     # The same columns the importer reads, so the sheet can be edited and imported again.
     observations.append(["kpi", "date", "value", "note"])
     rows = (Observation.objects.filter(kpi__vision=vision).order_by("kpi__code", "date")
             .values_list("kpi__code", "date", "value", "note"))
     for code, day, value, note in rows.iterator(chunk_size=10_000):
-        observations.append([code, day, float(value), note])
+        observations.append(safe_row([code, day, float(value), note]))
     for sheet in (kpis, observations):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
