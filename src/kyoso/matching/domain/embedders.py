@@ -14,7 +14,7 @@ records the name of the embedder that built it and refuses to load with a differ
 from __future__ import annotations
 
 import threading
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -35,7 +35,8 @@ def _l2(vectors: np.ndarray) -> np.ndarray:
         vectors = vectors[None, :]
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return vectors / norms
+    normalised: np.ndarray = vectors / norms
+    return normalised
 
 
 class UseEmbedder:
@@ -54,7 +55,7 @@ class UseEmbedder:
     def __init__(self, threads: int = 2, max_chars: int = 600) -> None:
         self.threads = threads
         self.max_chars = max_chars
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -23,6 +23,7 @@ import json
 import math
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ MODES = ("bm25", "dense", "rrf", "fused")
 DEPTH = 50
 
 
-def load_set(directory: Path = EVAL_DIR):
+def load_set(directory: Path = EVAL_DIR) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     with (directory / "profiles.jsonl").open(encoding="utf-8") as f:
         profiles = [json.loads(line) for line in f if line.strip()]
     with (directory / "needs.jsonl").open(encoding="utf-8") as f:
@@ -53,7 +54,7 @@ def metrics(ranking: list[str], relevant: set[str], k: int = 10) -> tuple[float,
     return rr, (dcg / ideal if ideal else 0.0), recall
 
 
-def subsets(need: dict, lang_of: dict[str, str], terms_of: dict[str, set[str]]) -> dict[str, set[str]]:
+def subsets(need: dict[str, Any], lang_of: dict[str, str], terms_of: dict[str, set[str]]) -> dict[str, set[str]]:
     """Subset name → the fitting researchers that count for this need in that subset."""
     rel = set(need["relevant"])
     out = {"all": rel}
@@ -71,12 +72,12 @@ def subsets(need: dict, lang_of: dict[str, str], terms_of: dict[str, set[str]]) 
     return out
 
 
-def profile_lang(p: dict) -> str:
+def profile_lang(p: dict[str, Any]) -> str:
     langs = {r.get("lang") for r in p["records"]}
     return "bi" if len(langs) > 1 else (langs.pop() or "ja")
 
 
-def evaluate(index: MatchIndex, needs: list[dict], profiles: list[dict]) -> dict:
+def evaluate(index: MatchIndex, needs: list[dict[str, Any]], profiles: list[dict[str, Any]]) -> dict[str, Any]:
     lang_of = {p["id"]: profile_lang(p) for p in profiles}
     terms_of = {}
     for p in profiles:
@@ -102,7 +103,7 @@ def evaluate(index: MatchIndex, needs: list[dict], profiles: list[dict]) -> dict
     return {"table": table, "distractor_wins": distractor_wins, "needs": len(needs)}
 
 
-def print_report(result: dict, split: str, seconds: float) -> None:
+def print_report(result: dict[str, Any], split: str, seconds: float) -> None:
     print(f"Seeds–needs matching evaluation — split '{split}', {result['needs']} needs, "
           f"invented sample set in {EVAL_DIR}")
     header = f"{'subset':<15} {'n':>3} | " + " | ".join(f"{m:^20}" for m in MODES)
@@ -126,7 +127,7 @@ def print_report(result: dict, split: str, seconds: float) -> None:
     print(f"({seconds:.1f} s including building the index)")
 
 
-def fit(index: MatchIndex, needs: list[dict]) -> FusionWeights:
+def fit(index: MatchIndex, needs: list[dict[str, Any]]) -> FusionWeights:
     """Two steps on the train split. The *direction* of the combination is learnt from pairs (RankNet-style
     pairwise logistic regression: for each need, every fitting candidate against every other candidate,
     so the model learns to order candidates of the same need; a pointwise fit over-rewards word overlap

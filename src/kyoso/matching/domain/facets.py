@@ -28,8 +28,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .text import _tokenizer, terms
+
+if TYPE_CHECKING:
+    from .search import Match
 
 COVER_THRESHOLD = 0.5  # fused score ≈ probability that the researcher fits (see fusion.py)
 GAP_MARGIN = 0.15  # outside better by more than this → "stronger_outside"
@@ -118,7 +122,8 @@ def select_team(facet_scores: dict[str, list[float]], institution_of: dict[str, 
     while len(team) < size_max and not done():
         seats_left = size_max - len(team)
         need_new_inst = max(0, min_institutions - len(institutions)) >= seats_left
-        best_key, best_rid = None, None
+        best_key: tuple[int, float, float, str] | None = None
+        best_rid: str | None = None
         for rid, scores in facet_scores.items():
             if rid in team or (need_new_inst and inst(rid) in institutions):
                 continue
@@ -127,7 +132,7 @@ def select_team(facet_scores: dict[str, list[float]], institution_of: dict[str, 
             key = (new, round(gain, 9), max(scores, default=0.0), rid)
             if best_key is None or key[:3] > best_key[:3] or (key[:3] == best_key[:3] and rid < best_key[3]):
                 best_key, best_rid = key, rid
-        if best_rid is None:
+        if best_rid is None or best_key is None:
             break
         if best_key[0] == 0 and best_key[1] <= 0 and covered >= coverable and len(team) >= size_min:
             break
@@ -175,7 +180,7 @@ def _verdict(inside: float, outside: float, threshold: float, margin: float, any
     return "look_outside" if outside >= threshold else "not_covered"
 
 
-def capability_gap(in_region: list, outside: list, *, facet_scores: dict[str, list[float]] | None = None,
+def capability_gap(in_region: list[Match], outside: list[Match], *, facet_scores: dict[str, list[float]] | None = None,
                    region_ids: set[str] | None = None, threshold: float = COVER_THRESHOLD,
                    margin: float = GAP_MARGIN) -> GapReport:
     """How well the region covers a need compared with the best outside (lists of ``Match``, best first).

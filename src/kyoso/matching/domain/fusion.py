@@ -49,7 +49,8 @@ class FusionWeights:
 
     def score(self, cos_profile: np.ndarray, cos_record: np.ndarray, bm25: np.ndarray) -> np.ndarray:
         """Probability-like fused score in (0, 1)."""
-        return 1.0 / (1.0 + np.exp(-self.logits(cos_profile, cos_record, bm25)))
+        fused: np.ndarray = 1.0 / (1.0 + np.exp(-self.logits(cos_profile, cos_record, bm25)))
+        return fused
 
 
 def fit_logistic(features: np.ndarray, labels: np.ndarray, *, l2: float = 1e-3, iterations: int = 3000,

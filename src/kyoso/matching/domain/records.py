@@ -7,6 +7,7 @@ these documents and hands them to :class:`kyoso.matching.domain.search.MatchInde
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 RECORD_TYPES = ("paper", "grant", "patent", "seed")
 
@@ -36,7 +37,7 @@ class ResearcherDoc:
     records: tuple[RecordDoc, ...] = ()
 
 
-def researcher_from_dict(data: dict) -> ResearcherDoc:
+def researcher_from_dict(data: dict[str, Any]) -> ResearcherDoc:
     """A ResearcherDoc from one line of the generic JSON Lines format (see the README)."""
     records = tuple(
         RecordDoc(
@@ -60,7 +61,7 @@ def researcher_from_dict(data: dict) -> ResearcherDoc:
     )
 
 
-def researcher_to_dict(doc: ResearcherDoc) -> dict:
+def researcher_to_dict(doc: ResearcherDoc) -> dict[str, Any]:
     """The inverse of :func:`researcher_from_dict` (used to persist an index)."""
     return {
         "id": doc.id,

@@ -29,6 +29,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -115,7 +116,7 @@ def embed_texts(doc: ResearcherDoc) -> list[str]:
 def _profile_vector(vectors: np.ndarray, dim: int) -> np.ndarray:
     if not len(vectors):
         return np.zeros(dim, dtype=np.float32)
-    v = vectors.astype(np.float32).mean(axis=0)
+    v: np.ndarray = vectors.astype(np.float32).mean(axis=0)
     n = float(np.linalg.norm(v))
     return v / n if n > 0 else v
 
@@ -164,7 +165,8 @@ class MatchIndex:
         self.embedder = embedder or default_embedder()
         self.fusion = fusion or FusionWeights()
         self.ann_min_rows = ann_min_rows
-        self.binding: dict = {}  # what the index belongs to (database), saved with it; see kyoso.matching.index
+        # what the index belongs to (database), saved with it; see kyoso.matching.index
+        self.binding: dict[str, Any] = {}
         self._reset()
 
     def _reset(self) -> None:
@@ -290,7 +292,7 @@ class MatchIndex:
         np.save(d / "record_vectors.npy", self._rec_vecs[: self._n_rec])
         np.save(d / "record_start.npy", np.asarray(self._rec_start, dtype=np.int64))
         n = len(self._docs)
-        np.savez(d / "bm25.npz", alive=self._bm25.alive[:n], **self._bm25.state(np.arange(n)))
+        np.savez(d / "bm25.npz", alive=self._bm25.alive[:n], **self._bm25.state(np.arange(n)))  # type: ignore[arg-type]
         meta = {"format": INDEX_FORMAT, "embedder": self.embedder.name, "dim": self.embedder.dim,
                 "researchers": len(self), "rows": n, "ann_min_rows": self.ann_min_rows,
                 "fusion": self.fusion.__dict__, "binding": self.binding}
@@ -348,7 +350,7 @@ class MatchIndex:
         out[nonempty] = np.maximum.reduceat(sims, starts[nonempty])
         return out
 
-    def _allowed_mask(self, rows: np.ndarray, allowed, year_from: int | None) -> np.ndarray:
+    def _allowed_mask(self, rows: np.ndarray, allowed: Any, year_from: int | None) -> np.ndarray:
         keep = np.ones(len(rows), dtype=bool)
         if year_from is not None:
             keep &= self._max_year[rows] >= year_from
@@ -359,7 +361,7 @@ class MatchIndex:
         return keep
 
     def _candidates(self, q_terms: list[str], q_vec: np.ndarray, bm: np.ndarray, n_cand: int, mode: str,
-                    allowed, year_from: int | None) -> np.ndarray:
+                    allowed: Any, year_from: int | None) -> np.ndarray:
         pools = []
         if mode in ("fused", "dense", "rrf"):
             rows, _ = self._vectors.top(q_vec, n_cand)
@@ -394,8 +396,9 @@ class MatchIndex:
         lex = bm[rows] / upper if upper > 0 else np.zeros(len(rows), dtype=np.float32)
         return cos_p, cos_r, lex.astype(np.float32)
 
-    def _rank(self, need: str, top: int, allowed, year_from, mode: str, q_vec: np.ndarray | None = None,
-              n_cand: int = CANDIDATES):
+    def _rank(self, need: str, top: int, allowed: Any, year_from: int | None, mode: str,
+              q_vec: np.ndarray | None = None, n_cand: int = CANDIDATES,
+              ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         q_terms = terms(need)
         if q_vec is None:
             q_vec = self.embedder.embed([need])[0]
@@ -437,6 +440,7 @@ class MatchIndex:
         out = []
         for i, (row, key, cp, cr, lx) in enumerate(zip(rows, keys, cos_p, cos_r, lex, strict=True)):
             doc = self._docs[int(row)]
+            assert doc is not None  # candidates are live rows only
             reasons = self._reasons(int(row), doc, q_vec, q_set, year_from) if i < explained else ()
             out.append(Match(doc.id, float(key), float(lx), float(cp), reasons, float(cr)))
         return out

@@ -22,6 +22,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 # 旧字体 → 新字体 (common in names of universities, places and people; NFKC does not change them).
 KYUJI = {
@@ -110,7 +111,7 @@ class Token:
 _local = threading.local()
 
 
-def _tokenizer():
+def _tokenizer() -> Any:
     """The Sudachi tokenizer, created once per thread (creating it loads the dictionary)."""
     tok = getattr(_local, "tokenizer", None)
     if tok is None:

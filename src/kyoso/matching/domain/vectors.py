@@ -19,6 +19,7 @@ pgvector store would implement for the scale path; the in-process store is the d
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ class InProcessVectorStore:
         self._m = np.zeros((0, dim), dtype=np.float32)
         self.n = 0
         self.alive = np.zeros(0, dtype=bool)
-        self._hnsw = None
+        self._hnsw: Any = None
 
     # ---------- writing ----------
     def _reserve(self, n: int) -> None:
@@ -94,7 +95,7 @@ class InProcessVectorStore:
         return self._m[rows] @ query if len(rows) else np.zeros(0, dtype=np.float32)
 
     def all_similarities(self, query: np.ndarray) -> np.ndarray:
-        sims = self.matrix @ query
+        sims: np.ndarray = self.matrix @ query
         sims[~self.alive[: self.n]] = -2.0
         return sims
 

@@ -23,12 +23,14 @@ from kyoso.portfolio.domain.signals import (
 TODAY = date(2025, 6, 1)
 
 
-def synthetic_portfolio(n_projects=1000, n_commitments=10_000, n_outputs=20_000, seed=5):
+def synthetic_portfolio(
+    n_projects: int = 1000, n_commitments: int = 10_000, n_outputs: int = 20_000, seed: int = 5
+) -> list[ProjectFacts]:
     rng = random.Random(seed)
     kinds = S.COMMITMENT_KINDS
     output_kinds = ("paper", "presentation", "patent", "prototype", "field_trial", "product", "service")
     statuses = S.KPI_STATUSES
-    projects = []
+    projects: list[ProjectFacts] = []
     for i in range(n_projects):
         start = date(2020, 4, 1) + timedelta(days=rng.randrange(0, 5 * 365))
         kpis = tuple(KpiFact(f"k{j}", f"KPI {j}", rng.choice(statuses)) for j in rng.sample(range(30), 3))

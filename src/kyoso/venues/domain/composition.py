@@ -82,9 +82,9 @@ def compose(
     """
     member_counts: dict[str, list[int]] = {s: [0, 0] for s in sectors}
     for m in members:
-        row = member_counts.setdefault(m.sector, [0, 0])
-        row[0] += 1
-        row[1] += 0 if m.in_region else 1
+        counts = member_counts.setdefault(m.sector, [0, 0])
+        counts[0] += 1
+        counts[1] += 0 if m.in_region else 1
     layer_counts: dict[str, dict[Layer, int]] = {s: {layer: 0 for layer in Layer} for s in member_counts}
     for r in representatives:
         layer_counts.setdefault(r.sector, {layer: 0 for layer in Layer})[Layer(r.layer)] += 1

@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 __all__ = ["CSS_CLASSES", "ChartLabels", "format_number", "nice_ticks", "render_kpi_chart"]
@@ -110,7 +111,7 @@ class ChartLabels:
     number_format: Callable[[float], str] | None = None
 
     @classmethod
-    def english(cls, **overrides: object) -> ChartLabels:
+    def english(cls, **overrides: Any) -> ChartLabels:
         """English labels; keyword arguments override single fields."""
         labels = cls(
             history="Actual",
@@ -189,7 +190,7 @@ def _fiscal_year(day: dt.date) -> int:
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class _Fields(dict):
+class _Fields(dict[str, object]):
     """Format fields; an unknown ``{name}`` stays in the text instead of raising KeyError."""
 
     def __missing__(self, key: str) -> str:
@@ -447,11 +448,11 @@ def render_kpi_chart(
     # grid
     grid = []
     for t in ticks:
-        y = _num(frame.y(t))
-        grid.append(_el("line", {"x1": _num(frame.left), "x2": _num(frame.right), "y1": y, "y2": y}))
+        y_at = _num(frame.y(t))
+        grid.append(_el("line", {"x1": _num(frame.left), "x2": _num(frame.right), "y1": y_at, "y2": y_at}))
     for year in boundaries:
-        x = _num(frame.x(dt.date(year, 4, 1)))
-        grid.append(_el("line", {"x1": x, "x2": x, "y1": _num(frame.top), "y2": _num(frame.bottom)}))
+        x_at = _num(frame.x(dt.date(year, 4, 1)))
+        grid.append(_el("line", {"x1": x_at, "x2": x_at, "y1": _num(frame.top), "y2": _num(frame.bottom)}))
     parts.append(_el("g", {"class": "k-chart-grid", "stroke": GRID_COLOUR, "stroke-width": 1}, "".join(grid)))
 
     # axes
@@ -461,16 +462,16 @@ def render_kpi_chart(
                      "y2": _num(frame.bottom)}),
     ]
     for t in ticks:
-        y = _num(frame.y(t))
-        axis.append(_el("line", {"x1": _num(frame.left - 5), "x2": _num(frame.left), "y1": y, "y2": y}))
+        y_at = _num(frame.y(t))
+        axis.append(_el("line", {"x1": _num(frame.left - 5), "x2": _num(frame.left), "y1": y_at, "y2": y_at}))
     for year in boundaries:
-        x = _num(frame.x(dt.date(year, 4, 1)))
-        axis.append(_el("line", {"x1": x, "x2": x, "y1": _num(frame.bottom), "y2": _num(frame.bottom + 5)}))
+        x_at = _num(frame.x(dt.date(year, 4, 1)))
+        axis.append(_el("line", {"x1": x_at, "x2": x_at, "y1": _num(frame.bottom), "y2": _num(frame.bottom + 5)}))
     parts.append(_el("g", {"class": "k-chart-axis", "stroke": AXIS_COLOUR, "stroke-width": 1}, "".join(axis)))
     if ticks[0] < 0 < ticks[-1]:
-        y = _num(frame.y(0.0))
+        y_at = _num(frame.y(0.0))
         parts.append(_el("line", {"class": "k-chart-zero", "x1": _num(frame.left), "x2": _num(frame.right),
-                                  "y1": y, "y2": y, "stroke": AXIS_COLOUR, "stroke-width": 1}))
+                                  "y1": y_at, "y2": y_at, "stroke": AXIS_COLOUR, "stroke-width": 1}))
 
     # y labels and unit caption
     y_labels = [

@@ -464,11 +464,11 @@ def _order(
         improved = False
         for direction in ("down", "up"):
             if direction == "down":
-                for column in range(1, len(columns)):
-                    sweep(column, up, column - 1)
+                for index in range(1, len(columns)):
+                    sweep(index, up, index - 1)
             else:
-                for column in range(len(columns) - 2, -1, -1):
-                    sweep(column, down, column + 1)
+                for index in range(len(columns) - 2, -1, -1):
+                    sweep(index, down, index + 1)
             total = crossings()
             if total < best:
                 best, improved = total, True
@@ -507,10 +507,10 @@ def _place(columns: list[list[int]], up: list[list[int]], down: list[list[int]],
             centres[item] = centre
 
     for _ in range(rounds):
-        for column in range(1, len(columns)):
-            sweep(column, up)
-        for column in range(len(columns) - 2, -1, -1):
-            sweep(column, down)
+        for index in range(1, len(columns)):
+            sweep(index, up)
+        for index in range(len(columns) - 2, -1, -1):
+            sweep(index, down)
     return centres
 
 

@@ -325,9 +325,9 @@ def _all_series(data_dir: Path) -> dict[str, dict[str, tuple[Point, ...]]]:
             out["age65_share"][code].append((as_of(year), aged / total * 100))
 
     cells = [(status, sex) for status in CENSUS_STATUSES for sex in CENSUS_SEXES]
-    for code, years in load_census_table(data_dir).items():
-        for year in sorted(years):
-            values = years[year]
+    for code, census_years in load_census_table(data_dir).items():
+        for year in sorted(census_years):
+            values = census_years[year]
             if any(cell not in values for cell in cells):
                 continue
             employed = sum(values[(EMPLOYED, sex)] for sex in CENSUS_SEXES)
