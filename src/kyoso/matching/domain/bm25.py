@@ -174,6 +174,17 @@ class BM25Index:
         out[~self.alive[:n_rows]] = 0.0
         return out
 
+    def rare_terms(self, terms: Sequence[str], share: float, min_chars: int = 2) -> list[str]:
+        """The query terms found in at most ``share`` of the rows (at least one row), of ``min_chars`` or more:
+        the rare exact technical terms whose presence is evidence the meaning alone may miss."""
+        limit = max(1.0, share * max(self._n_alive, 1))
+        out: list[str] = []
+        for t in dict.fromkeys(terms):
+            tid = self.vocab.get(t)
+            if tid is not None and len(t) >= min_chars and 0 < self.df[tid] <= limit:
+                out.append(t)
+        return out
+
     def max_score(self, terms: Sequence[str]) -> float:
         """An upper bound of a row's score for this query (every term present, tf → ∞): Σ idf·(k1+1)."""
         ids = self.query_ids(terms)

@@ -1,13 +1,19 @@
-"""Retrieval quality on the labelled evaluation set: BM25 alone, dense alone and fused, side by side.
+"""Retrieval quality on two labelled sets: BM25 alone, dense alone, RRF and the final ranking, side by side.
 
-Run: ``python -m kyoso.matching.domain.evaluate`` (test split; ``--split train`` or ``all``), and
-``python -m kyoso.matching.domain.evaluate --fit`` to refit the fusion weights on the train split (it
-prints the constants to paste into ``fusion.py``).
+Run: ``python -m kyoso.matching.domain.evaluate`` (the held-out ``test`` split of both sets; ``--set
+invented|real-records``, ``--split tune|test|all``), and ``python -m kyoso.matching.domain.evaluate --fit`` to
+refit the fusion on the *tuning* splits of both sets (it prints the constants to paste into ``fusion.py``
+and then reports the held-out splits, which fitting never sees).
 
-The set (``src/kyoso/matching/eval/``, invented sample data) has needs in Japanese and English written
-as paraphrases of researcher profiles in either language, needs written in the field's technical terms,
-and distractor profiles that share the needs' words but not their meaning. Plain reciprocal-rank fusion
-(rrf, k=60) is shown for comparison.
+* **invented** (``src/kyoso/matching/eval/``, invented sample data): needs in Japanese and English written
+  as paraphrases of researcher profiles in either language, needs in the field's technical terms, and
+  distractor profiles that share the needs' words but not their meaning. Tuning split: ``train``.
+* **real-records** (:mod:`kyoso.matching.eval.real_records`): the researchmap titles of five real
+  researchers as needs, each paired with its author, that work left out of the profile; the invented
+  profiles as background. Tuning split: ``tune``.
+
+Every MRR comes with a 95 % bootstrap interval over needs, and the difference fused − dense with a
+paired bootstrap interval.
 
 Metrics per need, averaged: MRR (1/rank of the first fitting researcher, within the top 50), nDCG@10
 (binary gains), recall@10. Subsets restrict the fitting researchers to one language (JA→EN: Japanese
@@ -59,6 +65,7 @@ def subsets(need: dict[str, Any], lang_of: dict[str, str], terms_of: dict[str, s
     rel = set(need["relevant"])
     out = {"all": rel}
     src = need["lang"].upper()
+    out[f"{src} needs"] = rel
     for lang in ("ja", "en"):
         only = {r for r in rel if lang_of[r] == lang}
         if only:
@@ -73,7 +80,7 @@ def subsets(need: dict[str, Any], lang_of: dict[str, str], terms_of: dict[str, s
 
 
 def profile_lang(p: dict[str, Any]) -> str:
-    langs = {r.get("lang") for r in p["records"]}
+    langs = {r.get("lang") for r in p["records"]} or {"ja"}
     return "bi" if len(langs) > 1 else (langs.pop() or "ja")
 
 
@@ -103,14 +110,36 @@ def evaluate(index: MatchIndex, needs: list[dict[str, Any]], profiles: list[dict
     return {"table": table, "distractor_wins": distractor_wins, "needs": len(needs)}
 
 
-def print_report(result: dict[str, Any], split: str, seconds: float) -> None:
-    print(f"Seeds–needs matching evaluation — split '{split}', {result['needs']} needs, "
-          f"invented sample set in {EVAL_DIR}")
-    header = f"{'subset':<15} {'n':>3} | " + " | ".join(f"{m:^20}" for m in MODES)
+SETS = ("invented", "real-records")
+TUNE = {"invented": "train", "real-records": "tune"}  # the split each set lends to fitting; "test" is held out
+BOOTSTRAP = 1000
+
+
+def load_named(name: str) -> tuple[list[dict], list[dict]]:
+    """(profiles, needs) of a named set: the invented set of ``eval/`` or the real-records set."""
+    profiles, needs = load_set()
+    if name == "invented":
+        return profiles, needs
+    from ..eval import real_records
+
+    return real_records.build(background=profiles)
+
+
+def bootstrap_ci(values: np.ndarray, *, samples: int = BOOTSTRAP, seed: int = 0) -> tuple[float, float]:
+    """95 % percentile interval of the mean of ``values`` (per-need metrics), resampling needs."""
+    if len(values) == 0:
+        return 0.0, 0.0
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, len(values), size=(samples, len(values)))].mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+def print_report(result: dict, title: str, seconds: float) -> None:
+    print(f"{title}: {result['needs']} needs — MRR [95 % bootstrap interval over needs], R@10")
+    header = f"{'subset':<15} {'n':>3} | " + " | ".join(f"{m:^24}" for m in MODES)
     print(header)
-    print(f"{'':<15} {'':>3} | " + " | ".join(f"{'MRR':>6}{'nDCG10':>7}{'R@10':>6} " for _ in MODES))
     print("-" * len(header))
-    order = ["all", "JA→JA", "JA→EN", "EN→JA", "EN→EN", "paraphrase", "technical terms"]
+    order = ["all", "JA needs", "EN needs", "JA→JA", "JA→EN", "EN→JA", "EN→EN", "paraphrase", "technical terms"]
     for name in order + sorted(set(result["table"]) - set(order)):
         if name not in result["table"]:
             continue
@@ -119,60 +148,108 @@ def print_report(result: dict[str, Any], split: str, seconds: float) -> None:
         cells = []
         for m in MODES:
             arr = np.array(row[m])
-            cells.append(f"{arr[:, 0].mean():6.3f}{arr[:, 1].mean():7.3f}{arr[:, 2].mean():6.3f} ")
+            lo, hi = bootstrap_ci(arr[:, 0])
+            cells.append(f"{arr[:, 0].mean():.3f} [{lo:.2f}–{hi:.2f}] {arr[:, 2].mean():.3f}")
         print(f"{name:<15} {n:>3} | " + " | ".join(cells))
+    everything = result["table"]["all"]
+    diff = np.array(everything["fused"])[:, 0] - np.array(everything["dense"])[:, 0]
+    lo, hi = bootstrap_ci(diff)
+    print(f"fused − dense MRR: {diff.mean():+.3f} [{lo:+.3f}, {hi:+.3f}] (paired bootstrap over needs)")
     wins = result["distractor_wins"]
-    print("distractor wins (share of needs whose word-overlap distractor outranks every fitting profile): "
-          + ", ".join(f"{m} {wins[m] / result['needs']:.0%}" for m in MODES))
-    print(f"({seconds:.1f} s including building the index)")
+    if any(wins.values()):
+        print("distractor wins (share of needs whose word-overlap distractor outranks every fitting profile): "
+              + ", ".join(f"{m} {wins[m] / result['needs']:.0%}" for m in MODES))
+    print(f"({seconds:.1f} s including building the index)\n")
 
 
-def fit(index: MatchIndex, needs: list[dict[str, Any]]) -> FusionWeights:
-    """Two steps on the train split. The *direction* of the combination is learnt from pairs (RankNet-style
-    pairwise logistic regression: for each need, every fitting candidate against every other candidate,
-    so the model learns to order candidates of the same need; a pointwise fit over-rewards word overlap
-    and a grid search on MRR is too noisy with ~50 needs). Then its *scale and offset* are fitted by an
-    ordinary logistic regression, so the score reads as a probability of fitting."""
-    per_need = []
-    diffs, signs = [], []
-    for need in needs:
-        ids, feats = index.candidate_features(need["text"])
-        rel = np.array([i in set(need["relevant"]) for i in ids])
-        per_need.append((feats, rel.astype(np.float64)))
-        pos, neg = feats[rel], feats[~rel]
-        if len(pos) and len(neg):
-            d = (pos[:, None, :] - neg[None, :, :]).reshape(-1, feats.shape[1])
-            diffs += [d, -d]
-            signs += [np.ones(len(d)), np.zeros(len(d))]
-    direction = fit_logistic(np.vstack(diffs), np.concatenate(signs), balance=False)
-    w = np.array([direction.w_profile, direction.w_record, direction.w_bm25])
-    z = np.concatenate([f @ w for f, _ in per_need])
-    labels = np.concatenate([lab for _, lab in per_need])
-    calib = fit_logistic(np.stack([z, np.zeros_like(z), np.zeros_like(z)], axis=1), labels)
-    w = w * calib.w_profile
-    return FusionWeights(w_profile=float(w[0]), w_record=float(w[1]), w_bm25=float(w[2]), bias=calib.bias)
+def _mrr(keys: np.ndarray, rel: np.ndarray) -> float:
+    if not rel.any():
+        return 0.0
+    order = np.argsort(-keys, kind="stable")
+    first = int(np.flatnonzero(rel[order])[0])
+    return 1.0 / (first + 1) if first < DEPTH else 0.0
+
+
+GRID_RECORD = (0.0, 0.1, 0.25, 0.5)
+GRID_RARE = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15)
+GRID_SHARE = (0.005, 0.01, 0.02, 0.05)
+
+
+def fit(sets: dict[str, tuple[MatchIndex, list[dict]]]) -> FusionWeights:
+    """Weights chosen on the tuning needs of several sets at once (the held-out splits are never seen).
+
+    For every need the candidates and their features are computed once; each grid point (w_record, w_rare,
+    rare_share) is scored by its *smallest* gain over the sets: MRR minus the set's best single component
+    (dense or BM25 alone). The point with the largest smallest gain wins (maximin), so the fusion cannot buy
+    a gain on one set with a loss on another, and when nothing beats dense everywhere the weights stay 0
+    (plain dense). Ties go to the smaller weights. Then the
+    displayed score's scale and bias are fitted by logistic regression of fits / does not fit on the key.
+    """
+    data: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+    for name, (index, needs) in sets.items():
+        rows = []
+        for need in needs:
+            ids, feats = index.candidate_features(need["text"], rare_shares=GRID_SHARE)
+            rows.append((feats, np.array([i in set(need["relevant"]) for i in ids])))
+        data[name] = rows
+    floor = {name: max(np.mean([_mrr(f[:, 0], r) for f, r in rows]), np.mean([_mrr(f[:, 2], r) for f, r in rows]))
+             for name, rows in data.items()}
+    best: tuple[float, float, float, float] | None = None
+    for k, share in enumerate(GRID_SHARE):
+        for w_rare in GRID_RARE:
+            for w_record in GRID_RECORD:
+                per_set = {name: float(np.mean([_mrr(f[:, 0] + w_record * f[:, 1] + w_rare * f[:, 3 + k], r)
+                                                for f, r in rows])) for name, rows in data.items()}
+                worst = min(per_set[name] - floor[name] for name in per_set)
+                if worst < -1e-9:
+                    continue
+                if best is None or worst > best[0] + 1e-9:
+                    best = (worst, w_record, w_rare, share)
+                    print(f"# tuning: w_record {w_record} w_rare {w_rare} rare_share {share}: "
+                          + ", ".join(f"{name} MRR {v:.3f} (best component {floor[name]:.3f})"
+                                      for name, v in per_set.items()))
+    _, w_record, w_rare, share = best if best is not None else (0.0, 0.0, 0.0, GRID_SHARE[0])
+    k = GRID_SHARE.index(share)
+    keys = np.concatenate([f[:, 0] + w_record * f[:, 1] + w_rare * f[:, 3 + k] for rows in data.values()
+                           for f, _ in rows])
+    labels = np.concatenate([r for rows in data.values() for _, r in rows]).astype(np.float64)
+    scale, bias = fit_logistic(keys[:, None], labels)
+    return FusionWeights(w_record=w_record, w_rare=w_rare, rare_share=share, scale=float(scale), bias=float(bias))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", default="test", choices=("train", "test", "all"))
-    parser.add_argument("--fit", action="store_true", help="refit the fusion weights on the train split")
+    parser.add_argument("--set", default="all", choices=(*SETS, "all"))
+    parser.add_argument("--split", default="test", choices=("tune", "test", "all"),
+                        help="test: the held-out needs (default); tune: the needs fitting may use")
+    parser.add_argument("--fit", action="store_true", help="refit the fusion on the tuning splits of every set")
     args = parser.parse_args(argv)
-    started = time.perf_counter()
-    profiles, needs = load_set()
-    index = MatchIndex()
-    index.build(researcher_from_dict(p) for p in profiles)
+    names = SETS if args.set == "all" or args.fit else (args.set,)
+    built: dict[str, tuple[MatchIndex, list[dict], list[dict], float]] = {}
+    for name in names:
+        started = time.perf_counter()
+        profiles, needs = load_named(name)
+        index = MatchIndex()
+        index.build(researcher_from_dict(p) for p in profiles)
+        built[name] = (index, profiles, needs, time.perf_counter() - started)
     if args.fit:
-        weights = fit(index, [n for n in needs if n["split"] == "train"])
-        print("# Fitted by: python -m kyoso.matching.domain.evaluate --fit   (train split, see eval/README.md)")
-        print(f"FITTED_W_PROFILE = {weights.w_profile:.4f}")
+        weights = fit({name: (index, [n for n in needs if n["split"] == TUNE[name]])
+                       for name, (index, _, needs, _) in built.items()})
+        print("# Fitted by: python -m kyoso.matching.domain.evaluate --fit   (tuning splits only, see eval/README.md)")
         print(f"FITTED_W_RECORD = {weights.w_record:.4f}")
-        print(f"FITTED_W_BM25 = {weights.w_bm25:.4f}")
-        print(f"FITTED_BIAS = {weights.bias:.4f}")
-        index.fusion = weights
+        print(f"FITTED_W_RARE = {weights.w_rare:.4f}")
+        print(f"FITTED_RARE_SHARE = {weights.rare_share:.4f}")
+        print(f"FITTED_SCALE = {weights.scale:.4f}")
+        print(f"FITTED_BIAS = {weights.bias:.4f}\n")
+        for index, *_ in built.values():
+            index.fusion = weights
         args.split = "test"
-    chosen = needs if args.split == "all" else [n for n in needs if n["split"] == args.split]
-    print_report(evaluate(index, chosen, profiles), args.split, time.perf_counter() - started)
+    for name, (index, profiles, needs, build_s) in built.items():
+        chosen = needs if args.split == "all" else [
+            n for n in needs if (n["split"] == TUNE[name]) == (args.split == "tune")]
+        started = time.perf_counter()
+        result = evaluate(index, chosen, profiles)
+        print_report(result, f"Set '{name}', split '{args.split}'", build_s + time.perf_counter() - started)
 
 
 if __name__ == "__main__":

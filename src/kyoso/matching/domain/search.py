@@ -8,8 +8,9 @@ A query goes through four steps (all in process, no database):
    overlap) and the ``CANDIDATES`` best by cosine of their profile vector (:mod:`.vectors`, meaning, across
    languages). The union is the candidate set, so a profile written in English is found from a Japanese
    need even when it shares no word with it.
-3. **Score** each candidate with the calibrated logistic fusion (:mod:`.fusion`) of profile cosine, best
-   record cosine and normalised BM25. Filters (``allowed`` researchers, e.g. in-region only; ``year_from``)
+3. **Score** each candidate (:mod:`.fusion`): the profile cosine as the base, plus bounded bonuses for the
+   best record's cosine and for the need's rare exact terms found in the profile (BM25 over those terms).
+   Filters (``allowed`` researchers, e.g. in-region only; ``year_from``)
    apply before ranking; when a filter leaves too few candidates, every allowed researcher is scored.
 4. **Explain** the top researchers: their records are ranked by cosine to the need and by the need's terms
    they contain, and title/abstract snippets come back as :class:`Span` s with the matched words marked.
@@ -305,7 +306,7 @@ class MatchIndex:
         embedder = embedder or embedder_from_config(meta["embedder"])
         if embedder.name != meta["embedder"] or embedder.dim != meta["dim"]:
             raise ValueError(f"index built with {meta['embedder']}, not {embedder.name}: rebuild it")
-        index = cls(embedder, FusionWeights(**meta["fusion"]), ann_min_rows=meta["ann_min_rows"])
+        index = cls(embedder, ann_min_rows=meta["ann_min_rows"])  # the fusion is code (fusion.py), not data
         index.binding = dict(meta.get("binding") or {})
         with (d / "docs.jsonl").open(encoding="utf-8") as f:
             for row, line in enumerate(f):
@@ -387,14 +388,19 @@ class MatchIndex:
                 cand = np.unique(np.concatenate([by_dense, by_lex[bm[by_lex] > 0]]))
         return cand
 
-    def _features(self, q_terms: list[str], q_vec: np.ndarray, rows: np.ndarray, bm: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _features(self, q_terms: list[str], q_vec: np.ndarray, rows: np.ndarray, bm: np.ndarray,
+                  rare_share: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(profile cosine, best-record cosine, normalised BM25, normalised BM25 of the rare terms) per row."""
         cos_p = self._vectors.similarity(q_vec, rows).astype(np.float32)
         cos_r = self._best_record(q_vec, rows)
         cos_r = np.where(cos_r < -0.5, cos_p, cos_r)
         upper = self._bm25.max_score(q_terms)
         lex = bm[rows] / upper if upper > 0 else np.zeros(len(rows), dtype=np.float32)
-        return cos_p, cos_r, lex.astype(np.float32)
+        rare_terms = self._bm25.rare_terms(q_terms, self.fusion.rare_share if rare_share is None else rare_share)
+        rare_upper = self._bm25.max_score(rare_terms)
+        rare = (self._bm25.scores(rare_terms)[rows] / rare_upper if rare_upper > 0
+                else np.zeros(len(rows), dtype=np.float32))
+        return cos_p, cos_r, lex.astype(np.float32), rare.astype(np.float32)
 
     def _rank(self, need: str, top: int, allowed: Any, year_from: int | None, mode: str,
               q_vec: np.ndarray | None = None, n_cand: int = CANDIDATES,
@@ -404,7 +410,7 @@ class MatchIndex:
             q_vec = self.embedder.embed([need])[0]
         bm = self._bm25.scores(q_terms)
         cand = self._candidates(q_terms, q_vec, bm, max(n_cand, top), mode, allowed, year_from)
-        cos_p, cos_r, lex = self._features(q_terms, q_vec, cand, bm)
+        cos_p, cos_r, lex, rare = self._features(q_terms, q_vec, cand, bm)
         if mode == "bm25":
             key = lex
         elif mode == "dense":
@@ -416,11 +422,12 @@ class MatchIndex:
             rank_dense[np.argsort(-cos_p, kind="stable")] = np.arange(len(cand))
             key = 1.0 / (60 + rank_dense) + np.where(lex > 0, 1.0 / (60 + rank_lex), 0.0)
         else:
-            key = self.fusion.score(cos_p, cos_r, lex)
+            key = self.fusion.key(cos_p, cos_r, rare)
         order = np.argsort(-key, kind="stable")[:top]
         if mode == "bm25":
             order = order[lex[order] > 0]
-        return q_terms, q_vec, cand[order], key[order], cos_p[order], cos_r[order], lex[order]
+        score = self.fusion.score(cos_p, cos_r, rare) if mode == "fused" else key
+        return q_terms, q_vec, cand[order], score[order], cos_p[order], cos_r[order], lex[order]
 
     def search(self, need: str, top: int = 10, allowed: Callable[[str], bool] | set[str] | None = None,
                year_from: int | None = None, *, mode: str = "fused", explain: bool | int = True) -> list[Match]:
@@ -445,15 +452,18 @@ class MatchIndex:
             out.append(Match(doc.id, float(key), float(lx), float(cp), reasons, float(cr)))
         return out
 
-    def candidate_features(self, need: str, n_cand: int = CANDIDATES) -> tuple[list[str], np.ndarray]:
-        """The candidates of a need and their fusion features (n, 3): for calibrating the fusion."""
+    def candidate_features(self, need: str, n_cand: int = CANDIDATES, rare_shares: Sequence[float] = ()
+                           ) -> tuple[list[str], np.ndarray]:
+        """The candidates of a need and their features (n, 3 + len(rare_shares)): profile cosine, best-record
+        cosine, normalised BM25, then the rare-term bonus for each share in ``rare_shares`` (for fitting)."""
         q_terms = terms(need)
         q_vec = self.embedder.embed([need])[0]
         bm = self._bm25.scores(q_terms)
         cand = self._candidates(q_terms, q_vec, bm, n_cand, "fused", None, None)
-        cos_p, cos_r, lex = self._features(q_terms, q_vec, cand, bm)
+        cos_p, cos_r, lex, _ = self._features(q_terms, q_vec, cand, bm)
+        rares = [self._features(q_terms, q_vec, cand, bm, share)[3] for share in rare_shares]
         ids = [self._docs[int(r)].id for r in cand]  # type: ignore[union-attr]
-        return ids, np.stack([cos_p, cos_r, lex], axis=1)
+        return ids, np.stack([cos_p, cos_r, lex, *rares], axis=1)
 
     def search_facets(self, facets: Sequence[str], top: int = 10,
                       allowed: Callable[[str], bool] | set[str] | None = None,
@@ -473,7 +483,8 @@ class MatchIndex:
         for j, (f, v) in enumerate(zip(facets, vecs, strict=True)):
             q_terms = terms(f)
             bm = self._bm25.scores(q_terms)
-            table[:, j] = self.fusion.score(*self._features(q_terms, v, rows, bm))
+            cos_p, cos_r, _, rare = self._features(q_terms, v, rows, bm)
+            table[:, j] = self.fusion.score(cos_p, cos_r, rare)
         return {self._docs[int(r)].id: table[i].tolist() for i, r in enumerate(rows)}  # type: ignore[union-attr]
 
     # ---------- reasons ----------

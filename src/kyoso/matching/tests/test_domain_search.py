@@ -172,4 +172,19 @@ def test_fusion_is_monotone_and_fit_recovers_the_signal():
     x = rng.random((400, 3))
     y = (x[:, 0] + 0.1 * rng.standard_normal(400) > 0.5).astype(float)
     fitted = fit_logistic(x, y)
-    assert fitted.w_profile > 5 * abs(fitted.w_bm25)
+    assert fitted[0] > 5 * abs(fitted[2])
+
+
+def test_the_fusion_is_dense_plus_a_bounded_bonus_for_rare_terms(index):
+    need = "赤潮 植物プランクトン"
+    plain = MatchIndex(index.embedder, FusionWeights(w_record=0.0, w_rare=0.0))
+    plain._docs, plain._row_of, plain._bm25, plain._vectors = index._docs, index._row_of, index._bm25, index._vectors
+    plain._rec_vecs, plain._n_rec, plain._rec_start = index._rec_vecs, index._n_rec, index._rec_start
+    plain._max_year = index._max_year
+    # Without bonuses the fused ranking is the dense ranking: never worse than its best component.
+    assert ids(plain.search(need, top=6, explain=False)) == ids(plain.search(need, top=6, mode="dense", explain=False))
+    w = FusionWeights(w_record=0.0, w_rare=0.05)
+    cos = np.array([0.3, 0.3])
+    assert np.allclose(w.key(cos, cos, np.array([0.0, 7.0])) - cos, [0.0, 0.05])  # at most w_rare, whatever BM25
+    rare = index._bm25.rare_terms(["赤潮", "の", "植物プランクトン", "zzz-unknown"], share=0.2)
+    assert "の" not in rare and "zzz-unknown" not in rare
