@@ -46,3 +46,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class SubmissionToken(models.Model):
+    """A form submission already received: the one-time token a page put into its form (see common.submission).
+
+    The unique ``key`` is claimed before the view runs, so the same form sent twice (the back button, a double
+    click, fifty parallel requests) reaches the view once; ``result_url`` is where the first submission led.
+    """
+
+    key = models.CharField(_("キー"), max_length=120, unique=True)
+    path = models.CharField(_("送信先"), max_length=500)
+    result_url = models.CharField(_("結果のURL"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("送信済みフォーム")
+        verbose_name_plural = _("送信済みフォーム")
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.created_at:%Y-%m-%d %H:%M}"

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "kyoso.common.access.AccessPolicyMiddleware",
+    "kyoso.common.submission.SubmissionTokenMiddleware",  # last: claims a form's token after the access checks
 ]
 
 ROOT_URLCONF = "kyoso.urls"
