@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .domain.forecast import Forecast, build_forecast
 from .domain.status import Assessment, assess
+from .domain.units import unit_rules
 from .models import Goal, Kpi, Milestone, Observation, RegionalIssue, ResearchTheme, Vision, VisionVersion
 
 
@@ -38,21 +39,19 @@ def kpi_histories(kpi_ids: list[int]) -> dict[int, list[tuple[dt.date, float]]]:
     return grouped
 
 
-# How old the latest value may be before the KPI counts as "no data", by how often it is updated. Official
-# statistics are published about a year after their reference date, hence the generous yearly figure.
-STALE_AFTER_DAYS = {"monthly": 100, "quarterly": 200, "yearly": 800, "census": 5 * 365 + 400}
-
-
 def kpi_state(kpi: Kpi, history: list[tuple[dt.date, float]], today: dt.date, *, n_boot: int,
               max_points: int = 240) -> KpiState:
+    """History, forecast and status of a KPI. Freshness follows the KPI's update frequency; a count is
+    forecast in whole numbers and a unit that cannot be negative is clamped at zero (``domain/units.py``)."""
     vision = kpi.vision
     targets = {t.fiscal_year: float(t.value) for t in kpi.targets.all()}
-    forecast = (build_forecast(history, horizon_date(vision), n_boot=n_boot, max_points=max_points)
+    rules = unit_rules(kpi.unit)
+    forecast = (build_forecast(history, horizon_date(vision), n_boot=n_boot, max_points=max_points,
+                               integer=rules.integer, non_negative=rules.non_negative)
                 if history else None)
     baseline = float(kpi.baseline_value) if kpi.baseline_value is not None else None
     assessment = assess(direction=kpi.direction, baseline=baseline, targets=targets, observations=history,
-                        forecast=forecast, today=today, baseline_date=kpi.baseline_date,
-                        stale_after_days=STALE_AFTER_DAYS.get(kpi.frequency, 400))
+                        forecast=forecast, today=today, baseline_date=kpi.baseline_date, frequency=kpi.frequency)
     return KpiState(kpi=kpi, latest=history[-1] if history else None, assessment=assessment, forecast=forecast,
                     history=history)
 
@@ -91,8 +90,8 @@ def dashboard(vision: Vision, today: dt.date) -> Dashboard:
         by_goal[state.kpi.goal_id].append(state)
     goals = [GoalBlock(goal, by_goal.get(goal.pk, [])) for goal in vision.goals.all()]
     counts: dict[str, int] = defaultdict(int)
-    for state in states:
-        counts[str(state.assessment.status)] += 1
+    for state in states:  # old data is counted apart from no data at all
+        counts["stale" if state.assessment.rule == "stale" else str(state.assessment.status)] += 1
     start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     last_meeting = (vision.venue.meetings.filter(starts_at__lt=start_of_today)
                     .order_by("-starts_at").values_list("starts_at", flat=True).first())

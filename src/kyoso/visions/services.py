@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from kyoso.common import audit
 from kyoso.common.domain.text import plain_decimal
 from kyoso.venues.models import Venue
+from kyoso.venues import services as venue_services
 from kyoso.venues.services import proposal_open
 
 from . import permissions
@@ -280,12 +281,23 @@ def version_propose(*, actor: Any, version: VisionVersion) -> VisionVersion:
         raise ValidationError(_("提案できるのは案の版だけです。合意した版は変更できません。"))
     if current.vision.versions.filter(status=VisionVersion.Status.PROPOSED).exists():
         raise ValidationError(_("賛同受付中の版があります。その結果が出てから、次の版を提案してください。"))
-    current.proposal = proposal_open(venue=current.vision.venue)
+    current.proposal = proposal_open(venue=current.vision.venue, for_vision=True)
     current.status = VisionVersion.Status.PROPOSED
     current.save(update_fields=["proposal", "status", "updated_at"])
     audit.record(actor=actor, action="update", instance=current, before={"status": "draft"},
                  after={"status": "proposed", "proposal": current.proposal_id})
     return current
+
+
+def version_agreement_record(*, version: VisionVersion) -> Any:
+    """Record the agreement of a version in the venue's decision log (called when its proposal is agreed)."""
+    vision = version.vision
+    title = _("地域ビジョン「%(title)s」第%(number)s版の合意") % {"title": vision.title, "number": version.number}
+    text = _("地域ビジョン「%(title)s」の第%(number)s版を、各セクターの賛同により合意した。%(note)s") % {
+        "title": vision.title, "number": version.number, "note": version.note}
+    return venue_services.decision_record_agreement(
+        actor=None, proposal=version.proposal, title=title, text=text.strip(),
+        applies_to=_("地域ビジョン「%(title)s」") % {"title": vision.title}, is_public=vision.is_public)
 
 
 # --- Observation imports ---------------------------------------------------------------------------
@@ -340,7 +352,8 @@ def check_batch(batch: ImportBatch, today: dt.date | None = None) -> ImportBatch
 def _rights_check(batch: ImportBatch, rows: list[importing.CleanObservation],
                   ) -> tuple[list[importing.CleanObservation], list[importing.Problem]]:
     """Split checked rows into those the uploader may write and a problem for each of the others: a KPI the
-    uploader may not record (``permissions``), or a date whose stored value came from official statistics."""
+    uploader may not record (code ``not_allowed``, see ``permissions``), or a date whose stored value came from
+    official statistics (``official_value``). These two codes are the service's, not the file reader's."""
     kpis = {k.code: k for k in batch.vision.kpis.select_related("vision__venue")}
     allowed = permissions.recordable_kpi_ids(batch.uploaded_by, list(kpis.values()))
     official = set(Observation.objects.filter(kpi__vision=batch.vision, source=Observation.Source.REFERENCE)
@@ -348,9 +361,9 @@ def _rights_check(batch: ImportBatch, rows: list[importing.CleanObservation],
     clean, refused = [], []
     for row in rows:
         if kpis[row.kpi_code].pk not in allowed:
-            refused.append(importing.Problem(row.line, "not_allowed", {"kpi": row.kpi_code}))
+            refused.append(importing.Problem("not_allowed", row.line, {"kpi": row.kpi_code}))
         elif (row.kpi_code, row.date) in official:
-            refused.append(importing.Problem(row.line, "official_value",
+            refused.append(importing.Problem("official_value", row.line,
                                              {"kpi": row.kpi_code, "date": row.date.isoformat()}))
         else:
             clean.append(row)

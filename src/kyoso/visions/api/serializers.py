@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kyoso.api.fields import EnumField
 from kyoso.venues.api.serializers import (
     EndorsementSerializer,
-    EnumField,
     EvaluationSerializer,
     OrganizationRefSerializer,
     ProposalSerializer,
@@ -50,11 +50,15 @@ class KpiStatusSerializer(serializers.Serializer):
     rule = EnumField([(rule, rule) for rule in RULES], enum_name="KpiStatusRuleEnum")
     params = serializers.DictField(help_text="The numbers behind the rule (dates as ISO strings); "
                                              "see kyoso.visions.domain.status.Assessment.")
+    freshness = EnumField([(f, f) for f in ("none", "current", "due", "stale")], enum_name="KpiFreshnessEnum",
+                          help_text="Of the latest value, by the KPI's update frequency: due = 更新待ち, "
+                                    "stale = 古いデータ.")
 
 
 def status_data(state: KpiState) -> dict[str, Any]:
     assessment = state.assessment
-    return {"status": str(assessment.status), "rule": assessment.rule, "params": assessment.explanation_params}
+    return {"status": str(assessment.status), "rule": assessment.rule, "params": assessment.explanation_params,
+            "freshness": assessment.freshness}
 
 
 class KpiTargetSerializer(serializers.Serializer):
@@ -85,6 +89,9 @@ class ForecastSerializer(serializers.Serializer):
     horizon = serializers.DateField(allow_null=True)
     anchor = ForecastPointSerializer(allow_null=True, help_text="The fitted value at the latest observation.")
     points = ForecastPointSerializer(many=True, help_text="One point per fiscal-year end up to the horizon.")
+    integer = serializers.BooleanField(help_text="Rounded to whole numbers (a KPI counted in 件, 人 …).")
+    clamped = serializers.BooleanField(help_text="The straight line went below zero for a unit that cannot be "
+                                                 "negative; values and band are clamped at 0.")
 
 
 def forecast_data(forecast: Forecast | None) -> dict[str, Any] | None:
@@ -97,7 +104,8 @@ def forecast_data(forecast: Forecast | None) -> dict[str, Any] | None:
     return {"method": forecast.method, "reason": forecast.reason, "slope_per_year": forecast.slope_per_year,
             "level": forecast.level, "n_used": forecast.n_used, "horizon": forecast.horizon,
             "anchor": point(forecast.anchor) if forecast.anchor is not None else None,
-            "points": [point(p) for p in forecast.points]}
+            "points": [point(p) for p in forecast.points], "integer": forecast.integer,
+            "clamped": forecast.clamped}
 
 
 # --- KPIs ------------------------------------------------------------------------------------------
@@ -200,7 +208,8 @@ class KpiStatusCountsSerializer(serializers.Serializer):
     on_track = serializers.IntegerField()
     at_risk = serializers.IntegerField()
     off_track = serializers.IntegerField()
-    no_data = serializers.IntegerField()
+    no_data = serializers.IntegerField(help_text="KPIs without any observation.")
+    stale = serializers.IntegerField(help_text="KPIs whose latest value is too old to judge (rule stale).")
 
 
 class VisionSerializer(serializers.ModelSerializer):
@@ -228,7 +237,7 @@ class VisionSerializer(serializers.ModelSerializer):
     @extend_schema_field(KpiStatusCountsSerializer)
     def get_status_counts(self, vision: Vision) -> dict[str, int]:
         counts = self._dashboard(vision).status_counts
-        return {status.value: counts.get(status.value, 0) for status in Status}
+        return {**{status.value: counts.get(status.value, 0) for status in Status}, "stale": counts.get("stale", 0)}
 
     @extend_schema_field(VersionRefSerializer(allow_null=True, help_text="The version in force (agreed)."))
     def get_current_version(self, vision: Vision) -> dict[str, Any] | None:

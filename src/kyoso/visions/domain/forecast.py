@@ -49,7 +49,15 @@ Method
    average).  20 years of monthly data with ``n_boot=500`` takes about 25 ms of CPU on a
    modest server (the bootstrap dominates; the fit itself about 2 ms).
 
-6. **Special cases.**
+6. **Counts and quantities that cannot be negative.**  ``integer=True`` (a KPI counted in whole
+   numbers, e.g. 件) rounds every point: the value to the nearest whole number (halves up), the
+   band outwards (``low`` down, ``high`` up), so the band still covers the rounded value.
+   ``non_negative=True`` (a unit that cannot be negative, see ``units.py``) clamps values and
+   bands at zero; when anything had to be clamped, ``clamped`` is True so that the chart and the
+   status can say that the straight line would have gone below zero.  :func:`trend_value`
+   applies the same rules to the fitted line.
+
+7. **Special cases.**
    * fewer than ``MIN_POINTS`` (3) distinct dates: no forecast, ``reason="too_few_points"``,
      ``method="none"``, no slope;
    * all values equal: ``method="flat"``, slope 0, zero-width band;
@@ -79,7 +87,7 @@ import datetime as dt
 import math
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 from operator import add, itemgetter, mul, sub
 from statistics import NormalDist, median
@@ -158,6 +166,9 @@ class Forecast:
     anchor: ForecastPoint | None = None
     level: float = 0.8
     horizon: dt.date | None = None
+    integer: bool = False
+    non_negative: bool = False
+    clamped: bool = False
 
     @property
     def has_trend(self) -> bool:
@@ -231,7 +242,7 @@ def theil_sen(times: Sequence[float], values: Sequence[float]) -> tuple[float, f
 def _median_slope(times: Sequence[float], values: Sequence[float], first: list[int], second: list[int]) -> float:
     get_i, get_j = _getter(first), _getter(second)
     inverse = [1.0 / d for d in map(sub, get_j(times), get_i(times))]
-    return median(map(mul, map(sub, get_j(values), get_i(values)), inverse))
+    return float(median(map(mul, map(sub, get_j(values), get_i(values)), inverse)))
 
 
 def _downsample(times: list[float], values: list[float], max_points: int) -> tuple[list[float], list[float]]:
@@ -286,13 +297,54 @@ def build_forecast(
     n_boot: int = 500,
     seed: int = 0,
     max_points: int = 240,
+    integer: bool = False,
+    non_negative: bool = False,
 ) -> Forecast:
     """Forecast a KPI series to ``horizon`` (see the module docstring for the method).
 
     ``level`` is the coverage of the band (0 < level < 1); ``n_boot`` the number of bootstrap
     replicates (0 gives a zero-width band); ``seed`` fixes the random resampling;
-    ``max_points`` caps the number of points fitted (longer series are averaged per period).
+    ``max_points`` caps the number of points fitted (longer series are averaged per period);
+    ``integer`` and ``non_negative`` round and clamp the points (method, section 6).
     """
+    forecast = _build_forecast(observations, horizon, level=level, n_boot=n_boot, seed=seed, max_points=max_points)
+    if not (integer or non_negative):
+        return forecast
+    points, clamped = _constrain(forecast.points, integer, non_negative)
+    anchors, anchor_clamped = _constrain((forecast.anchor,) if forecast.anchor else (), integer, non_negative)
+    return replace(forecast, points=points, anchor=anchors[0] if anchors else None, integer=integer,
+                   non_negative=non_negative, clamped=clamped or anchor_clamped)
+
+
+def _round_half_up(value: float) -> float:
+    return float(math.floor(value + 0.5))
+
+
+def _constrain(points: Sequence[ForecastPoint], integer: bool,
+               non_negative: bool) -> tuple[tuple[ForecastPoint, ...], bool]:
+    """Points rounded to whole numbers (band outwards) and/or clamped at zero; and whether any was clamped."""
+    out: list[ForecastPoint] = []
+    clamped = False
+    for point in points:
+        value, low, high = point.value, point.low, point.high
+        if integer:
+            value, low, high = _round_half_up(value), float(math.floor(low)), float(math.ceil(high))
+        if non_negative and min(value, low) < 0:
+            clamped = True
+            value, low, high = max(value, 0.0), max(low, 0.0), max(high, 0.0)
+        out.append(ForecastPoint(point.date, value, min(low, value), max(high, value)))
+    return tuple(out), clamped
+
+
+def _build_forecast(
+    observations: Sequence[tuple[dt.date, float]],
+    horizon: dt.date,
+    *,
+    level: float,
+    n_boot: int,
+    seed: int,
+    max_points: int,
+) -> Forecast:
     if not 0.0 < level < 1.0:
         raise ValueError("level must be between 0 and 1")
     if n_boot < 0:
@@ -455,7 +507,10 @@ def trend_value(forecast: Forecast, day: dt.date) -> float | None:
     slope, intercept, origin = forecast.slope_per_year, forecast.intercept, forecast.origin
     if slope is None or intercept is None or origin is None:
         return None
-    return intercept + slope * (decimal_year(day) - decimal_year(origin))
+    value = intercept + slope * (decimal_year(day) - decimal_year(origin))
+    if forecast.integer:
+        value = _round_half_up(value)
+    return max(value, 0.0) if forecast.non_negative else value
 
 
 def point_at(forecast: Forecast, day: dt.date) -> ForecastPoint | None:

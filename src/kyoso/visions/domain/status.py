@@ -13,8 +13,17 @@ Rules, applied in this order
 a value is on the wrong side of the target (negative or zero when it meets it).
 
 1. No usable observation (none, or only non-finite values) → ``no_data`` / ``no_observations``.
-2. The latest observation is more than ``stale_after_days`` days before ``today`` →
-   ``no_data`` / ``stale``.
+2. Freshness of the latest observation (:func:`freshness`).  With the KPI's update
+   ``frequency`` (``monthly``, ``quarterly``, ``yearly``, ``census``) the next value is *due*
+   one update interval plus the publication lag after the latest one
+   (:data:`UPDATE_INTERVAL_DAYS` + :data:`PUBLICATION_LAG_DAYS`: 91 days for monthly, 182 for
+   quarterly, 766 for yearly, 2,227 for census figures) and the data is *stale* once a second
+   update is missed too (interval × 2 + lag).  Without a frequency, data older than
+   ``stale_after_days`` (400) is stale and nothing is ever due.
+   Stale data → ``no_data`` / ``stale``: the status cannot be judged from current figures, but
+   the data exists, so pages label it 「古いデータ」, never 「データなし」 (the
+   :attr:`Assessment.freshness` is ``"stale"``).  Data that is due but not stale is assessed by
+   the rules below as usual, with freshness ``"due"`` (pages add 「更新待ち」).
 3. No targets → status from the trend alone (the forecast's slope; without one, latest minus
    the baseline, or minus the earliest observation): improving → ``on_track`` /
    ``improving_no_target``; worsening → ``at_risk`` / ``worsening_no_target``; exactly flat →
@@ -24,7 +33,11 @@ a value is on the wrong side of the target (negative or zero when it meets it).
    year of the latest observation (April–March: 2026-03-31 is in FY2025).  If every target
    year is already over, the last target applies.
 5. The latest observation already meets the applicable target → ``on_track`` /
-   ``meets_target`` (also when met years early).
+   ``meets_target`` (also when met years early) — unless the target's year is still ahead and
+   the fitted trend (as in rule 7) no longer meets it at the end of that year: a ceiling that a
+   lower-is-better KPI is still under, or a floor a higher-is-better one is still above, but
+   that the trend crosses before the target year → ``at_risk`` / ``trend_crosses_target``
+   (with ``crossing_date``, the day the fitted line reaches the target).
 6. The target's fiscal year is over and it was not met → ``off_track`` /
    ``target_year_passed``.
 7. With a fitted forecast, take its value at the end of the target's fiscal year (31 March of
@@ -43,6 +56,10 @@ a value is on the wrong side of the target (negative or zero when it meets it).
    same allowance → ``at_risk`` / ``on_linear_path`` (on course, but too little data to
    confirm it with a forecast, so never ``on_track``); otherwise → ``off_track`` /
    ``behind_linear_path``.
+
+Whenever a forecast value is used and the forecast had to be clamped at zero (a count or other
+quantity that cannot be negative, see ``forecast.py``), ``explanation_params`` holds
+``forecast_clamped: True`` so that the explanation can say so.
 """
 
 from __future__ import annotations
@@ -50,13 +67,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
 from kyoso.visions.domain.forecast import (
     Forecast,
     clean_observations,
+    decimal_year,
     fiscal_year,
     fiscal_year_end,
     point_at,
@@ -64,12 +82,16 @@ from kyoso.visions.domain.forecast import (
 )
 
 __all__ = [
+    "PUBLICATION_LAG_DAYS",
     "RULES",
+    "UPDATE_INTERVAL_DAYS",
     "Assessment",
     "Direction",
     "Status",
     "assess",
     "explain_en",
+    "freshness",
+    "freshness_limits",
 ]
 
 Direction = Literal["higher", "lower"]
@@ -84,6 +106,7 @@ class Status(StrEnum):
 
 RULE_NO_OBSERVATIONS = "no_observations"
 RULE_STALE = "stale"
+RULE_TREND_CROSSES_TARGET = "trend_crosses_target"
 RULE_IMPROVING_NO_TARGET = "improving_no_target"
 RULE_WORSENING_NO_TARGET = "worsening_no_target"
 RULE_STABLE_NO_TARGET = "stable_no_target"
@@ -105,6 +128,7 @@ RULES: Mapping[str, Status] = {
     RULE_STABLE_NO_TARGET: Status.ON_TRACK,
     RULE_NO_TREND_NO_TARGET: Status.NO_DATA,
     RULE_MEETS_TARGET: Status.ON_TRACK,
+    RULE_TREND_CROSSES_TARGET: Status.AT_RISK,
     RULE_TARGET_YEAR_PASSED: Status.OFF_TRACK,
     RULE_FORECAST_MEETS_TARGET: Status.ON_TRACK,
     RULE_FORECAST_NEAR_TARGET: Status.AT_RISK,
@@ -132,6 +156,38 @@ class Assessment:
     status: Status
     rule: str
     explanation_params: dict[str, Any] = field(default_factory=dict)
+    #: "none" (no observation), "current", "due" (the next value is expected by now: 更新待ち) or "stale".
+    freshness: str = "current"
+
+
+#: Days between two values, by update frequency.
+UPDATE_INTERVAL_DAYS: Mapping[str, int] = {"monthly": 31, "quarterly": 92, "yearly": 366, "census": 1827}
+#: Days from a value's reference date to its publication (official statistics take about a year).
+PUBLICATION_LAG_DAYS: Mapping[str, int] = {"monthly": 60, "quarterly": 90, "yearly": 400, "census": 400}
+
+
+def freshness_limits(frequency: str) -> tuple[int, int]:
+    """(due_after_days, stale_after_days) for an update frequency (see rule 2)."""
+    interval = UPDATE_INTERVAL_DAYS[frequency]
+    lag = PUBLICATION_LAG_DAYS[frequency]
+    return interval + lag, 2 * interval + lag
+
+
+def freshness(latest: dt.date, today: dt.date, frequency: str | None = None,
+              stale_after_days: int | None = None) -> str:
+    """``"current"``, ``"due"`` or ``"stale"`` for data whose latest value is dated ``latest`` (rule 2)."""
+    age = (today - latest).days
+    if frequency in UPDATE_INTERVAL_DAYS:
+        due_after, stale_after = freshness_limits(frequency)
+        if stale_after_days is not None:
+            stale_after = stale_after_days
+    else:
+        due_after, stale_after = None, (400 if stale_after_days is None else stale_after_days)
+    if age > stale_after:
+        return "stale"
+    if due_after is not None and age > due_after:
+        return "due"
+    return "current"
 
 
 def _shortfall(direction: Direction, value: float, target: float) -> float:
@@ -144,8 +200,31 @@ def _allowance(tolerance: float, target: float, baseline: float | None) -> float
     return tolerance * (span if span > 0 else abs(target))
 
 
-def _result(rule: str, params: dict[str, Any]) -> Assessment:
-    return Assessment(RULES[rule], rule, params)
+def _result(rule: str, params: dict[str, Any], fresh: str = "current") -> Assessment:
+    return Assessment(RULES[rule], rule, params, fresh)
+
+
+def _crossing_date(forecast: Forecast, target: float) -> dt.date | None:
+    """The day the fitted line reaches ``target`` (None when it is flat or has no line)."""
+    slope, intercept, origin = forecast.slope_per_year, forecast.intercept, forecast.origin
+    if not slope or intercept is None or origin is None:
+        return None
+    years = (target - intercept) / slope
+    start = decimal_year(origin)
+    moment = start + years
+    year = math.floor(moment)
+    if not dt.MINYEAR <= year <= dt.MAXYEAR - 1:
+        return None
+    length = dt.date(year + 1, 1, 1).toordinal() - dt.date(year, 1, 1).toordinal()
+    return dt.date(year, 1, 1) + dt.timedelta(days=math.floor((moment - year) * length))
+
+
+def _forecast_at(forecast: Forecast | None, day: dt.date) -> tuple[float | None, Any]:
+    """The forecast value on ``day`` (interpolated point, else the fitted line) and the point, if any."""
+    if forecast is None or forecast.slope_per_year is None:
+        return None, None
+    point = point_at(forecast, day)
+    return (point.value if point is not None else trend_value(forecast, day)), point
 
 
 def assess(
@@ -155,10 +234,11 @@ def assess(
     observations: Sequence[tuple[dt.date, float]],
     forecast: Forecast | None,
     today: dt.date,
-    stale_after_days: int = 400,
+    stale_after_days: int | None = None,
     tolerance: float = 0.05,
     *,
     baseline_date: dt.date | None = None,
+    frequency: str | None = None,
 ) -> Assessment:
     """Status of a KPI on ``today`` (see the module docstring for the rules)."""
     if direction not in ("higher", "lower"):
@@ -168,15 +248,38 @@ def assess(
     clean = clean_observations(observations)
     params: dict[str, Any] = {"direction": direction}
     if not clean:
-        return _result(RULE_NO_OBSERVATIONS, params)
+        return _result(RULE_NO_OBSERVATIONS, params, "none")
 
     latest_date, latest = clean[-1]
     age = (today - latest_date).days
     params.update(latest_value=latest, latest_date=latest_date.isoformat())
-    if age > stale_after_days:
-        params.update(days_since_latest=age, stale_after_days=stale_after_days)
-        return _result(RULE_STALE, params)
+    fresh = freshness(latest_date, today, frequency, stale_after_days)
+    if frequency in UPDATE_INTERVAL_DAYS:
+        params["frequency"] = frequency
+    if fresh != "current":
+        limit = stale_after_days if frequency not in UPDATE_INTERVAL_DAYS or stale_after_days is not None else (
+            freshness_limits(frequency)[1])
+        params.update(days_since_latest=age, stale_after_days=400 if limit is None else limit)
+    if fresh == "stale":
+        return _result(RULE_STALE, params, fresh)
+    if forecast is not None and forecast.clamped:
+        params["forecast_clamped"] = True
+    result = _assess_data(direction, baseline, targets, clean, forecast, tolerance, baseline_date, params)
+    return replace(result, freshness=fresh)
 
+
+def _assess_data(
+    direction: Direction,
+    baseline: float | None,
+    targets: Mapping[int, float],
+    clean: list[tuple[dt.date, float]],
+    forecast: Forecast | None,
+    tolerance: float,
+    baseline_date: dt.date | None,
+    params: dict[str, Any],
+) -> Assessment:
+    """Rules 3-8 on data that is not stale."""
+    latest_date, latest = clean[-1]
     if not targets:
         return _assess_trend(direction, baseline, clean, forecast, params)
 
@@ -195,6 +298,13 @@ def assess(
     gap_now = _shortfall(direction, latest, target)
     if gap_now <= 0:
         params["gap"] = gap_now
+        forecast_value, _point = _forecast_at(forecast, target_date) if upcoming else (None, None)
+        if forecast is not None and forecast_value is not None and _shortfall(direction, forecast_value, target) > 0:
+            crossing = _crossing_date(forecast, target)
+            params.update(forecast_value=forecast_value, forecast_date=target_date.isoformat(),
+                          slope_per_year=forecast.slope_per_year,
+                          crossing_date=crossing.isoformat() if crossing else None)
+            return _result(RULE_TREND_CROSSES_TARGET, params)
         return _result(RULE_MEETS_TARGET, params)
     if not upcoming:
         params["gap"] = gap_now
@@ -203,8 +313,7 @@ def assess(
     allowed = _allowance(tolerance, target, baseline)
     params["allowed_gap"] = allowed
     if forecast is not None and forecast.slope_per_year is not None:
-        point = point_at(forecast, target_date)
-        forecast_value = point.value if point is not None else trend_value(forecast, target_date)
+        forecast_value, point = _forecast_at(forecast, target_date)
         if forecast_value is not None:
             gap = _shortfall(direction, forecast_value, target)
             params.update(
@@ -281,7 +390,7 @@ def _num(value: Any) -> str:
 _TEMPLATES_EN: Mapping[str, str] = {
     RULE_NO_OBSERVATIONS: "No data: nothing has been observed for this indicator yet.",
     RULE_STALE: (
-        "No recent data: the latest value ({latest_value}, {latest_date}) is {days_since_latest} days old, "
+        "Old data: the latest value ({latest_value}, {latest_date}) is {days_since_latest} days old, "
         "more than the {stale_after_days} days allowed."
     ),
     RULE_IMPROVING_NO_TARGET: "On track: there is no target, and the indicator is improving (latest {latest_value}).",
@@ -293,6 +402,11 @@ _TEMPLATES_EN: Mapping[str, str] = {
     RULE_MEETS_TARGET: (
         "On track: the latest value {latest_value} ({latest_date}) already meets "
         "the FY{target_fiscal_year} target of {target}."
+    ),
+    RULE_TREND_CROSSES_TARGET: (
+        "At risk: the latest value {latest_value} ({latest_date}) meets the FY{target_fiscal_year} target of "
+        "{target} today, but the trend crosses it around {crossing_date} and forecasts {forecast_value} "
+        "by {forecast_date}."
     ),
     RULE_TARGET_YEAR_PASSED: (
         "Off track: FY{target_fiscal_year} is over and the latest value {latest_value} ({latest_date}) "

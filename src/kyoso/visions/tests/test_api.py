@@ -66,7 +66,7 @@ def test_members_read_the_vision_with_goals_kpis_latest_values_and_statuses(user
     assert joint["latest"] == {"date": "2026-03-31", "value": "34.0000"}
     assert joint["unit"] == "件" and joint["direction"] == "higher"
     assert {t["fiscal_year"] for t in joint["targets"]} == {2027, 2030, 2035}
-    assert set(joint["status"]) == {"status", "rule", "params"}
+    assert set(joint["status"]) == {"status", "rule", "params", "freshness"}
     assert joint["status"]["status"] in {"on_track", "at_risk", "off_track", "no_data"}
     assert joint["status"]["params"]["latest_value"] == 34.0
     assert sum(item["status_counts"].values()) == 4

@@ -299,9 +299,12 @@ def test_no_observations_and_stale():
 
 def test_target_met_early_is_on_track():
     observations = yearly(2023, [50.0, 55.0, 62.0], month=10)
-    falling = fixed_forecast(10.0)  # even a gloomy forecast does not matter once the target is met
-    a = assess("higher", 40.0, {2030: 60.0}, observations, falling, TODAY)
+    rising = fixed_forecast(70.0, anchor_value=62.0)  # met, and the trend keeps it met
+    a = assess("higher", 40.0, {2030: 60.0}, observations, rising, TODAY)
     assert (a.status, a.rule) == (Status.ON_TRACK, "meets_target")
+    falling = fixed_forecast(10.0, anchor_value=62.0)  # met today, but the trend falls below it by FY2030
+    assert assess("higher", 40.0, {2030: 60.0}, observations, falling, TODAY).rule == "trend_crosses_target"
+    a = assess("higher", 40.0, {2030: 60.0}, observations, None, TODAY)
     assert a.explanation_params["target_fiscal_year"] == 2030
     assert a.explanation_params["latest_value"] == 62.0
     assert a.explanation_params["latest_date"] == "2025-10-01"
@@ -476,6 +479,7 @@ def test_every_rule_has_an_english_sentence_and_json_params():
         assess(
             "higher", 100.0, {2030: 200.0}, [(date(2026, 6, 30), 101.0)], None, TODAY, baseline_date=date(2020, 4, 1)
         ),
+        assess("higher", 100.0, {2030: 140.0}, observations, fixed_forecast(120.0), TODAY),
     ]
     assert {a.rule for a in scenarios} == set(RULES)
     for a in scenarios:

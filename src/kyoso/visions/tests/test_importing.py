@@ -357,11 +357,10 @@ def test_utf8_bom_csv():
         (4, "K-001", "2026/5/1", "−5", "件"),
     ]
     result = validate(parsed.rows, KPIS, TODAY)
-    assert result.problems == []
+    assert codes(result.problems) == [(4, "negative_value")]  # K-001 counts 件: never below zero
     assert [(o.line, o.kpi_code, o.date, o.value) for o in result.observations] == [
         (2, "K-001", dt.date(2026, 4, 1), Decimal(1234)),
         (3, "K-002", dt.date(2026, 4, 1), Decimal("12.3")),
-        (4, "K-001", dt.date(2026, 5, 1), Decimal(-5)),
     ]
 
 
@@ -374,14 +373,14 @@ def test_cp932_csv_with_japanese_headers_and_fullwidth_numbers():
     result = validate(parsed.rows, KPIS, TODAY)
     assert [(o.line, o.date, o.value) for o in result.observations] == [
         (2, dt.date(2026, 4, 1), Decimal(1234)),
-        (3, dt.date(2026, 5, 1), Decimal(-12)),
         (4, dt.date(2026, 4, 1), Decimal("12.3")),
         (5, dt.date(2026, 5, 1), Decimal("-5.5")),
     ]
     assert result.observations[0].note == "全角数字と桁区切り"
-    assert codes(result.problems) == [(6, "unit_mismatch"), (7, "bad_number")]
-    assert result.problems[0].detail["unit"] == "人" and result.problems[0].detail["expected"] == "件"
-    assert result.problems[1].detail == {"value": "abc", "reason": "format"}
+    assert codes(result.problems) == [(3, "negative_value"), (6, "unit_mismatch"), (7, "bad_number")]
+    assert result.problems[0].detail == {"value": "▲１２", "unit": "件"}  # ▲ is read as minus: no negative 件
+    assert result.problems[1].detail["unit"] == "人" and result.problems[1].detail["expected"] == "件"
+    assert result.problems[2].detail == {"value": "abc", "reason": "format"}
 
 
 def test_quoted_newlines_keep_physical_line_numbers():
@@ -741,7 +740,7 @@ def row(line, kpi="K-001", date="2026-04-01", value="1", unit="", note="", perce
 def test_validate_reason_codes(raw, code, detail):
     result = validate([raw], KPIS, TODAY)
     assert result.observations == []
-    assert result.problems == [Problem(2, code, detail)]
+    assert result.problems == [Problem(code, 2, detail)]
     assert not result.ok
 
 
@@ -817,8 +816,10 @@ def test_import_file_merges_problems_and_writes_nothing_unless_clean():
     assert [o.line for o in report.observations] == [2, 5]  # the preview still shows the good rows
     assert [p.line for p in report.problems] == sorted(p.line for p in report.problems)
     assert report.row_count == 6
-    clean = import_file("x.csv", corpus("utf8_bom.csv"), KPIS, TODAY)
-    assert clean.ok and len(clean.writable) == 3
+    clean = import_file("x.csv", corpus("utf8_bom.csv"), {**KPIS, "K-001": KpiSpec("K-001", unit="件")}, TODAY)
+    assert [p.code for p in clean.problems] == ["negative_value"] and clean.writable == []  # −5 件
+    signed = {**KPIS, "K-001": KpiSpec("K-001", unit="件"), "K-002": KpiSpec("K-002", unit="%", is_percent=True)}
+    assert len(import_file("x.csv", corpus("utf8_bom.csv").replace("−5".encode(), b"5"), signed, TODAY).writable) == 3
 
 
 def test_reimporting_the_same_file_gives_the_same_observations():
@@ -852,6 +853,8 @@ def _scenario(code: str) -> list[Problem]:
         "unit_mismatch": lambda: validate([row(2, unit="?")], KPIS, TODAY).problems,
         "date_out_of_range": lambda: validate([row(2, date="2099-01-01")], KPIS, TODAY).problems,
         "duplicate": lambda: validate([row(2), row(3)], KPIS, TODAY).problems,
+        "not_integer": lambda: validate([row(2, value="2.5")], KPIS, TODAY).problems,
+        "negative_value": lambda: validate([row(2, value="-1")], KPIS, TODAY).problems,
     }
     return cases[code]()
 
@@ -925,13 +928,13 @@ def test_domain_module_does_not_import_django():
 
 def test_100k_rows_parse_and_validate_quickly():
     rng = random.Random(3)
-    kpis = {f"K-{i:03d}": KpiSpec(f"K-{i:03d}", unit="件") for i in range(50)}
+    kpis = {f"K-{i:03d}": KpiSpec(f"K-{i:03d}", unit="億円") for i in range(50)}  # signed, with decimals
     start = dt.date(2010, 4, 1)
     lines = ["KPIコード,日付,値,単位,備考"]
     for i in range(100_000):
         value = rng.choice([f'"{rng.randint(0, 10**7):,}"', str(rng.randint(-999, 999)),
                             f"{rng.random() * 100:.2f}", "１２３", "▲５"])
-        lines.append(f"K-{i % 50:03d},{start + dt.timedelta(days=i // 50)},{value},件,メモ{i}")
+        lines.append(f"K-{i % 50:03d},{start + dt.timedelta(days=i // 50)},{value},億円,メモ{i}")
     data = ("\r\n".join(lines) + "\r\n").encode("cp932")
     parsed = read_rows("big.csv", data)
     result = validate(parsed.rows, kpis, TODAY)
