@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyoso.common.domain.fileimport import parse_number
 from kyoso.common.domain.fiscal import fiscal_year
 from kyoso.regions.models import Organization, Person
-from kyoso.visions.domain.importing import parse_number
 from kyoso.visions.models import Kpi, ResearchTheme
 
 from .domain.signals import SIGNAL_CODES, Thresholds

@@ -28,17 +28,22 @@ Formats
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kyoso.visions.domain.importing import ImportProblem, decode_csv_bytes
+from kyoso.common.domain.fileimport import (
+    ImportProblem,
+    Problem,
+    clean_text,
+    csv_rows,
+    decode_text,
+    parse_year,
+)
+from kyoso.common.domain.fileimport import normalize_code as _code
 
 from .records import RECORD_TYPES, RecordDoc, ResearcherDoc
 
@@ -74,17 +79,10 @@ PROBLEM_CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong: a ``code`` and where (``line``, 1-based, and/or ``path``), with JSON-friendly detail."""
-
-    code: str
-    line: int | None = None
-    path: str = ""
-    detail: dict = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "line": self.line, "path": self.path, "detail": dict(self.detail)}
+# Problem (code, line, path, detail) is the toolkit's (kyoso.common.domain.fileimport), as are the text cleaning
+# (clean_text, NFKC codes), year parsing and byte decoding used below.
+__all__ = ["FORMATS", "PROBLEM_CODES", "ParseResult", "ParsedRecord", "ParsedResearcher", "Problem", "clean_text",
+           "merged", "parse", "parse_year"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,38 +139,9 @@ class ParseResult:
 
 # --------------------------------------------------------------------------- small helpers
 
-_SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
-_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d|2100)(?!\d)")
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 _ERAD = re.compile(r"(?<!\d)(\d{8})(?!\d)")
-
-
-def clean_text(value: object, limit: int = 5000, form: str = "NFC") -> str:
-    """A single-line string (spaces collapsed, Unicode ``form``); non-strings other than numbers become ""."""
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, int | float):
-        value = str(value)
-    if not isinstance(value, str):
-        return ""
-    text = unicodedata.normalize(form, value).replace("\x00", "")
-    return _SPACES.sub(" ", text).strip()[:limit]
-
-
-def _code(value: object, limit: int = 200) -> str:
-    """Identifiers, years and codes: NFKC, so that ２０２４ and ２２ read as 2024 and 22."""
-    return clean_text(value, limit, "NFKC")
-
-
-def parse_year(value: object) -> int | None:
-    """The year in 2024, "2024", "2024/05/01", "2024-05" or "2024年度"; None when there is none."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 1900 <= value <= 2100 else None
-    match = _YEAR.search(_code(value))
-    return int(match.group(1)) if match else None
 
 
 def normalize_lang(value: object, text: str = "") -> str | None:
@@ -219,7 +188,7 @@ def _decode(data: bytes) -> tuple[str | None, str, list[Problem]]:
     if not data or not data.strip():
         return None, "", [Problem("empty", line=1)]
     try:
-        text, encoding = decode_csv_bytes(data)
+        text, encoding = decode_text(data)
     except ImportProblem as exc:
         return None, "", [Problem("encoding", line=exc.line, detail=dict(exc.detail))]
     if not text.strip():
@@ -262,7 +231,7 @@ def _dedupe_records(records: Iterable[ParsedRecord], problems: list[Problem], li
 
 # --------------------------------------------------------------------------- generic JSON Lines
 
-def _str_field(obj: Mapping, key: str, problems: list[Problem], line: int, path: str) -> str:
+def _str_field(obj: Mapping[str, Any], key: str, problems: list[Problem], line: int, path: str) -> str:
     value = obj.get(key)
     if value is None:
         return ""
@@ -409,9 +378,9 @@ _RM_TITLE_FIELDS = {
 _RM_VENUE_FIELDS = ("publication_name", "publisher", "event", "offer_organization", "system_name")
 
 
-def _rm_items(profile: Mapping, section: str) -> list:
+def _rm_items(profile: Mapping[str, Any], section: str) -> list[Any]:
     graph = profile.get("@graph")
-    items: list = []
+    items: list[Any] = []
     if isinstance(graph, list):
         for entry in graph:
             if isinstance(entry, dict) and entry.get("@type") == section and isinstance(entry.get("items"), list):
@@ -619,22 +588,16 @@ def parse_researchmap(data: bytes) -> ParseResult:
 # --------------------------------------------------------------------------- KAKEN
 
 def _csv_rows(text: str, problems: list[Problem]) -> tuple[list[tuple[int, dict[str, str]]], set[str] | None]:
-    reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, dict[str, str]]] = []
     header: list[str] | None = None
-    try:
-        for cells in reader:
-            if header is None:
-                header = [clean_text(c) for c in cells]
-                continue
-            if not any(c.strip() for c in cells):
-                continue
-            if len(rows) >= MAX_RESEARCHERS * 5:
-                problems.append(Problem("too_many", line=reader.line_num, detail={"max": MAX_RESEARCHERS * 5}))
-                break
-            rows.append((reader.line_num, dict(zip(header, cells, strict=False))))
-    except csv.Error as exc:
-        problems.append(Problem("csv_syntax", line=reader.line_num, detail={"message": str(exc)[:200]}))
+    for row in csv_rows(text, problems, delimiter=",", strict=False):
+        if header is None:
+            header = [clean_text(c) for c in row.cells]
+            continue
+        if len(rows) >= MAX_RESEARCHERS * 5:
+            problems.append(Problem("too_many", line=row.line, detail={"max": MAX_RESEARCHERS * 5}))
+            break
+        rows.append((row.line, dict(zip(header, row.cells, strict=False))))
     if not header:
         problems.append(Problem("empty", line=1))
         return [], None
@@ -747,7 +710,7 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _children(element: Any, name: str) -> list:
+def _children(element: Any, name: str) -> list[Any]:
     return [child for child in element if _local(child.tag) == name]
 
 
