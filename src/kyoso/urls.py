@@ -4,23 +4,20 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from kyoso.common import registry
 from kyoso.common import views as common_views
 from kyoso.common.access import PUBLIC, access
+from kyoso.venues.home import home
 
 admin.site.site_header = "Kyoso 管理画面"
 admin.site.site_title = "Kyoso"
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
-    path("accounts/", include("kyoso.accounts.urls")),
-    path("", include("kyoso.regions.urls")),
-    path("venues/<slug:slug>/visions/", include("kyoso.visions.urls")),
-    path("venues/<slug:slug>/portfolio/", include("kyoso.portfolio.urls")),
-    path("", include("kyoso.matching.urls")),
-    path("venues/", include("kyoso.venues.urls")),
-    path("api/", include("kyoso.api.urls")),
+    # Each app mounts its URLs through its manifest (kyoso.common.registry), in INSTALLED_APPS order.
+    *(path(mount.prefix, include(mount.module)) for mount in registry.url_mounts()),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,22 +2,13 @@
 
 from csp.decorators import csp_update
 from django.urls import include, path
+from django.utils.module_loading import import_string
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+from kyoso.common import registry
 from kyoso.common.access import PUBLIC, policy
-from kyoso.matching.api.views import MatchSearchViewSet, ResearcherViewSet, ShortlistViewSet
-from kyoso.portfolio.api.views import (
-    CommitmentViewSet,
-    OutputViewSet,
-    ProjectViewSet,
-    ReportViewSet,
-    ReviewViewSet,
-)
-from kyoso.regions.api.views import OrganizationViewSet, PersonViewSet, RegionViewSet
-from kyoso.venues.api.views import ActionItemViewSet, DecisionViewSet, MeetingViewSet, VenueViewSet
-from kyoso.visions.api.views import ImportViewSet, KpiViewSet, VisionVersionViewSet, VisionViewSet
 
 
 class SchemaView(SpectacularAPIView):
@@ -38,26 +29,15 @@ class Router(DefaultRouter):
     include_root_view = False
 
 
-router = Router()
-router.register("regions", RegionViewSet, basename="region")
-router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("people", PersonViewSet, basename="person")
-router.register("venues", VenueViewSet, basename="venue")
-router.register("meetings", MeetingViewSet, basename="meeting")
-router.register("decisions", DecisionViewSet, basename="decision")
-router.register("action-items", ActionItemViewSet, basename="action-item")
-router.register("visions", VisionViewSet, basename="vision")
-router.register("kpis", KpiViewSet, basename="kpi")
-router.register("imports", ImportViewSet, basename="import")
-router.register("vision-versions", VisionVersionViewSet, basename="vision-version")
-router.register("researchers", ResearcherViewSet, basename="researcher")
-router.register("matching/search", MatchSearchViewSet, basename="matching-search")
-router.register("shortlists", ShortlistViewSet, basename="shortlist")
-router.register("projects", ProjectViewSet, basename="project")
-router.register("commitments", CommitmentViewSet, basename="commitment")
-router.register("outputs", OutputViewSet, basename="output")
-router.register("reports", ReportViewSet, basename="report")
-router.register("reviews", ReviewViewSet, basename="review")
+def build_router() -> Router:
+    """The /api/v1/ routes every installed app declares in its manifest (``api_routes``)."""
+    router = Router()
+    for route in registry.api_routes():
+        router.register(route.prefix, import_string(route.viewset), basename=route.basename)
+    return router
+
+
+router = build_router()
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="api")),

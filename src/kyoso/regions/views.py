@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,7 +41,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "organization": organization,
         "affiliations": queries.people_of(organization, request.user),
-        "can_edit": SECRETARIAT.allows(request.user),
+        "can_edit": Organization.objects.editable_by(request.user).filter(pk=organization.pk).exists(),
     }
     return render(request, "regions/organization_detail.html", context)
 
@@ -65,6 +65,8 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 @access(SECRETARIAT)
 def organization_update(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    if not Organization.objects.editable_by(request.user).filter(pk=organization.pk).exists():
+        raise PermissionDenied(_("この組織を編集できるのは、この組織が構成員である場の事務局だけです。"))
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
         try:
@@ -94,7 +96,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "affiliations": queries.affiliations_of(person),
         "show_contact": person.contact_visible_to(request.user),
-        "can_edit": SECRETARIAT.allows(request.user),
+        "can_edit": Person.objects.editable_by(request.user).filter(pk=person.pk).exists(),
     }
     return render(request, "regions/person_detail.html", context)
 
@@ -103,6 +105,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access(SECRETARIAT)
 def affiliation_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    if not Person.objects.editable_by(request.user).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("所属を追加できるのは、この人が所属する組織が構成員である場の事務局だけです。"))
     form = AffiliationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,6 +142,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @access(PUBLIC)
 def about_data(request: HttpRequest) -> HttpResponse:
-    from .reference_sources import SOURCES
+    from kyoso.common import registry  # every app's sources and open-data files, from its manifest
 
-    return render(request, "regions/about_data.html", {"sources": SOURCES})
+    return render(request, "regions/about_data.html",
+                  {"sources": registry.data_sources(), "open_data": registry.open_data()})

@@ -1,7 +1,25 @@
-"""Build (idempotently) the sample region of `make demo`: a venue-to-be in western Shizuoka.
+"""Build (idempotently) the sample region of `make demo`: an invented venue set in western Shizuoka.
 
-Real public institutions (浜松市, 静岡県, 静岡大学, …) come from the reference data by their names only.
-Every company, person and statement here is invented and marked as sample data.
+Convention for the demo (and for every sample builder that comes after it):
+
+* **Real reference data stays reference data.** Regions (prefectures and municipalities with their codes) and
+  the real public bodies and universities loaded by ``kyoso load-reference`` (``reference_key`` ``jis:…``,
+  ``mext:…``; ``is_sample`` false) appear only as what they are: a name, a code, a place. No invented record is
+  attached to them: they are not members of the sample venue, commit or provide nothing, lead or join no
+  project, own no KPI, are named in no decision, minutes or report, and employ no invented person or researcher.
+  The venue is *about* a real area (its regions are Hamamatsu, Kosai and Iwata, the vision's official
+  statistics are Shizuoka's), but the governments that run it and every member are invented.
+* **Every invented organisation says so in its name.** All of them are created here (``SAMPLE_ORGANIZATIONS``,
+  ``reference_key`` ``sample:…``, ``is_sample``). Governments and universities carry 「サンプル」 in the body's
+  own name (「サンプル県」「遠州サンプル市」「サンプル工業大学」), because a realistic name with a suffix could still
+  be read as standing for a real body; companies, banks and groups have an invented trade name followed by
+  「（サンプル）」. Invented researchers elsewhere in Japan sit at invented universities named the same way
+  (「北海道サンプル大学」, see ``matching_content``).
+* **Every invented person, figure, statement and record is marked.** People's names end with 「（サンプル）」, texts
+  end with or contain 「（サンプル）」, invented people are affiliated only to invented organisations, and the site
+  banner says that everything marked サンプル is invented.
+
+``kyoso.sample.tests.test_honest_sample`` enforces this on the built demo.
 """
 
 from __future__ import annotations
@@ -9,11 +27,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from kyoso.common import registry
 from kyoso.regions import services as region_services
 from kyoso.regions.models import Organization, Person, Region
 from kyoso.venues.models import Venue, VenueRole
@@ -22,8 +42,14 @@ from .personas import PERSONAS
 
 VENUE_SLUG = "hamamatsu-sample"
 
-# (key, name, name_en, sector, kind, municipality code)
+# (key, name, name_en, sector, kind, municipality code); every name contains サンプル (see the module docstring).
 SAMPLE_ORGANIZATIONS = (
+    # The co-running governments of the venue and its universities: invented bodies, not the real ones.
+    ("city", "遠州サンプル市", "Enshu Sample City", "government", "designated_city", "22130"),
+    ("pref", "サンプル県", "Sample Prefecture", "government", "prefecture", "22"),
+    ("town", "浜名サンプル町", "Hamana Sample Town", "government", "municipality", "22221"),
+    ("uni", "サンプル工業大学", "Sample Institute of Technology", "academia", "national_university", "22130"),
+    ("medical", "サンプル医科大学", "Sample Medical University", "academia", "national_university", "22130"),
     ("enshu-seimitsu", "遠州精密工業株式会社（サンプル）", "Enshu Precision Industries (sample)",
      "industry", "regional_leader", "22130"),
     ("tenryu-robotics", "天竜ロボティクス株式会社（サンプル）", "Tenryu Robotics (sample)",
@@ -33,18 +59,27 @@ SAMPLE_ORGANIZATIONS = (
      "22130"),
     ("residents-forum", "NPO法人 浜松まちづくり市民フォーラム（サンプル）", "Hamamatsu Citizens' Forum (sample)",
      "civil_society", "npo", "22130"),
-    ("national-programme", "共創の場プログラム事務局（サンプル）", "Co-creation Programme Office (sample)",
+    ("national-programme", "地域共創サンプルプログラム事務局", "Regional Co-creation Sample Programme Office",
      "government", "national_government", "13101"),
+    # Further invented universities of the area, homes of the sample researchers (matching_content); not members.
+    ("arts", "サンプル文化芸術大学", "Sample University of Art and Culture", "academia", "public_university",
+     "22130"),
+    ("photonics", "サンプル光技術大学院大学", "Sample Graduate School for Photonics", "academia",
+     "private_university", "22130"),
+    ("nursing", "サンプル看護福祉大学", "Sample University of Nursing and Welfare", "academia",
+     "private_university", "22130"),
+    ("agri", "サンプル農林環境専門職大学", "Sample Professional University of Agriculture and Forestry",
+     "academia", "public_university", "22211"),
+    ("science", "サンプル理工科大学", "Sample University of Science and Engineering", "academia",
+     "private_university", "22"),  # in the prefecture, outside the venue's area
 )
-
-# Real public bodies and schools in the sample venue's region (reference keys).
-REAL_MEMBERS = ("jis:22", "jis:22130", "jis:22221", "jis:22211", "mext:F122110106224", "mext:F122110106233")
-
 
 @dataclass
 class DemoReport:
     created: list[str] = field(default_factory=list)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    venue: Venue | None = None  # the sample venue and the actor of its content, for the demo-only steps
+    actor: Any = None
 
 
 def _password_file() -> Path:
@@ -78,11 +113,12 @@ def build_sample_region(*, passwords: dict[str, str] | None = None) -> DemoRepor
     report = DemoReport()
     passwords = passwords or _passwords()
     admin_user = None
-    regions = {r.code: r for r in Region.objects.filter(code__in=["22", "22130", "22221", "22211", "13101"])}
+    codes = {"22130", "22221", "22211", *(row[5] for row in SAMPLE_ORGANIZATIONS)}
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
     if "22130" not in regions:
         raise RuntimeError("Reference data missing: run `kyoso load-reference` first.")
 
-    organizations = {o.reference_key: o for o in Organization.objects.filter(reference_key__in=REAL_MEMBERS)}
+    organizations: dict[str, Organization] = {}
     for key, name, name_en, sector, kind, code in SAMPLE_ORGANIZATIONS:
         ref = f"sample:{key}"
         organization = Organization.objects.filter(reference_key=ref).first()
@@ -90,7 +126,7 @@ def build_sample_region(*, passwords: dict[str, str] | None = None) -> DemoRepor
             organization = region_services.organization_create(
                 actor=None, name=name, name_en=name_en, sector=sector, kind=kind, region=regions.get(code),
                 reference_key=ref, is_sample=True,
-                description="デモ用の架空の組織です。実在の企業・団体とは関係ありません。",
+                description="デモ用の架空の組織です。実在の自治体・大学・企業・団体とは関係ありません。",
             )
             report.created.append(name)
         organizations[ref] = organization
@@ -101,8 +137,9 @@ def build_sample_region(*, passwords: dict[str, str] | None = None) -> DemoRepor
             "name": "浜松・遠州 地域共創の場（サンプル）",
             "name_en": "Hamamatsu–Enshu Regional Co-creation Venue (sample)",
             "purpose": (
-                "【サンプル】静岡県西部（浜松市・湖西市・磐田市）の産学官金が、地域の将来像を共有し、"
-                "ものづくりの高度化と健康長寿の実現に向けた共同研究を進めるための常設の場（デモ用の架空の設定）。"
+                "【サンプル】遠州地域（浜松・湖西・磐田）を舞台にした架空の地域共創の場。架空の自治体"
+                "（遠州サンプル市・サンプル県・浜名サンプル町）、大学、企業、金融機関が、地域の将来像を共有し、"
+                "ものづくりの高度化と健康長寿の実現に向けた共同研究を進める（デモ用の架空の設定）。"
             ),
             "is_public": True,
             "is_sample": True,
@@ -152,16 +189,10 @@ def build_sample_region(*, passwords: dict[str, str] | None = None) -> DemoRepor
             actor=admin_user, person=researcher, organization=spinout, title="技術顧問（クロスアポイントメント）",
             effort_share=20,
         )
-    from .venue_content import build_venue_content
-
-    if build_venue_content(venue, admin_user):
-        report.created.append("venue content")
-    from .vision_content import build_vision_content
-
-    if build_vision_content(venue, admin_user):
-        report.created.append("vision")
-    from .portfolio_content import build_portfolio_content
-
-    if build_portfolio_content(venue, admin_user):
-        report.created.append("portfolio")
+    # Each app's sample content, in app order, as its manifest declares it (kyoso.common.registry).
+    for step in registry.sample_builders(in_fixtures=True):
+        if step.run(venue=venue, actor=admin_user):
+            report.created.append(step.label)
+    report.venue = venue
+    report.actor = admin_user
     return report

@@ -1,0 +1,1 @@
+"""A minimal app for the registry tests: it declares one of everything in its manifest and nothing else."""
