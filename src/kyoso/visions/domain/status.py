@@ -177,7 +177,7 @@ def freshness(latest: dt.date, today: dt.date, frequency: str | None = None,
               stale_after_days: int | None = None) -> str:
     """``"current"``, ``"due"`` or ``"stale"`` for data whose latest value is dated ``latest`` (rule 2)."""
     age = (today - latest).days
-    if frequency in UPDATE_INTERVAL_DAYS:
+    if frequency is not None and frequency in UPDATE_INTERVAL_DAYS:
         due_after, stale_after = freshness_limits(frequency)
         if stale_after_days is not None:
             stale_after = stale_after_days
@@ -257,8 +257,8 @@ def assess(
     if frequency in UPDATE_INTERVAL_DAYS:
         params["frequency"] = frequency
     if fresh != "current":
-        limit = stale_after_days if frequency not in UPDATE_INTERVAL_DAYS or stale_after_days is not None else (
-            freshness_limits(frequency)[1])
+        limit = stale_after_days if frequency is None or frequency not in UPDATE_INTERVAL_DAYS or (
+            stale_after_days is not None) else freshness_limits(frequency)[1]
         params.update(days_since_latest=age, stale_after_days=400 if limit is None else limit)
     if fresh == "stale":
         return _result(RULE_STALE, params, fresh)
