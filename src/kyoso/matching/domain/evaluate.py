@@ -115,7 +115,7 @@ TUNE = {"invented": "train", "real-records": "tune"}  # the split each set lends
 BOOTSTRAP = 1000
 
 
-def load_named(name: str) -> tuple[list[dict], list[dict]]:
+def load_named(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(profiles, needs) of a named set: the invented set of ``eval/`` or the real-records set."""
     profiles, needs = load_set()
     if name == "invented":
@@ -134,7 +134,7 @@ def bootstrap_ci(values: np.ndarray, *, samples: int = BOOTSTRAP, seed: int = 0)
     return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
-def print_report(result: dict, title: str, seconds: float) -> None:
+def print_report(result: dict[str, Any], title: str, seconds: float) -> None:
     print(f"{title}: {result['needs']} needs — MRR [95 % bootstrap interval over needs], R@10")
     header = f"{'subset':<15} {'n':>3} | " + " | ".join(f"{m:^24}" for m in MODES)
     print(header)
@@ -175,7 +175,7 @@ GRID_RARE = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15)
 GRID_SHARE = (0.005, 0.01, 0.02, 0.05)
 
 
-def fit(sets: dict[str, tuple[MatchIndex, list[dict]]]) -> FusionWeights:
+def fit(sets: dict[str, tuple[MatchIndex, list[dict[str, Any]]]]) -> FusionWeights:
     """Weights chosen on the tuning needs of several sets at once (the held-out splits are never seen).
 
     For every need the candidates and their features are computed once; each grid point (w_record, w_rare,
@@ -200,7 +200,7 @@ def fit(sets: dict[str, tuple[MatchIndex, list[dict]]]) -> FusionWeights:
             for w_record in GRID_RECORD:
                 per_set = {name: float(np.mean([_mrr(f[:, 0] + w_record * f[:, 1] + w_rare * f[:, 3 + k], r)
                                                 for f, r in rows])) for name, rows in data.items()}
-                worst = min(per_set[name] - floor[name] for name in per_set)
+                worst = float(min(per_set[name] - floor[name] for name in per_set))
                 if worst < -1e-9:
                     continue
                 if best is None or worst > best[0] + 1e-9:
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fit", action="store_true", help="refit the fusion on the tuning splits of every set")
     args = parser.parse_args(argv)
     names = SETS if args.set == "all" or args.fit else (args.set,)
-    built: dict[str, tuple[MatchIndex, list[dict], list[dict], float]] = {}
+    built: dict[str, tuple[MatchIndex, list[dict[str, Any]], list[dict[str, Any]], float]] = {}
     for name in names:
         started = time.perf_counter()
         profiles, needs = load_named(name)

@@ -56,7 +56,8 @@ class FusionWeights:
 
     def key(self, cos_profile: np.ndarray, cos_record: np.ndarray, rare: np.ndarray) -> np.ndarray:
         """The ranking key: dense cosine plus bounded bonuses (see the module docstring)."""
-        return cos_profile + self.w_record * cos_record + self.w_rare * np.clip(rare, 0.0, 1.0)
+        ranking_key: np.ndarray = cos_profile + self.w_record * cos_record + self.w_rare * np.clip(rare, 0.0, 1.0)
+        return ranking_key
 
     def score(self, cos_profile: np.ndarray, cos_record: np.ndarray, rare: np.ndarray) -> np.ndarray:
         """Probability-like score in (0, 1), monotone in :meth:`key`."""
