@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kyoso.api.scoped import VenueScopedViewSet, member_venues
+from kyoso.api.scoped import VenueScopedViewSet
 from kyoso.common.access import PUBLIC, VENUE_PARTICIPANT, policy
 from kyoso.regions.models import Organization
 from kyoso.venues.models import Venue
@@ -80,7 +80,8 @@ class ResearcherViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Researcher]:
         if self.action == "retrieve":
-            return Researcher.objects.select_related("organization").prefetch_related("records", "identities")
+            return Researcher.objects.visible_to(self.request.user).select_related("organization").prefetch_related(
+                "records", "identities")
         return queries.researcher_directory(self.request.query_params.get("q", "")[:100])
 
 
@@ -129,7 +130,7 @@ class ShortlistViewSet(VenueScopedViewSet):
     def get_queryset(self) -> QuerySet[Shortlist]:
         if getattr(self, "swagger_fake_view", False):
             return Shortlist.objects.none()
-        qs = Shortlist.objects.filter(venue__in=member_venues(self.request.user)).select_related("venue")
+        qs = Shortlist.objects.visible_to(self.request.user).select_related("venue")
         if self.action == "list":
             qs = qs.filter(venue=self.member_venue_from_query())
         return qs.order_by("-updated_at", "-id")

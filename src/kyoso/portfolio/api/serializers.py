@@ -19,8 +19,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kyoso.api.fields import EnumField
 from kyoso.common.domain.fiscal import fiscal_year_label
-from kyoso.venues.api.serializers import EnumField, OrganizationRefSerializer, PersonRefSerializer
+from kyoso.venues.api.serializers import OrganizationRefSerializer, PersonRefSerializer
 
 from ..domain.signals import SEVERITIES, SIGNAL_CODES, Thresholds
 from ..models import Commitment, Milestone, Output, Participant, Project, Report, Review
@@ -138,7 +139,7 @@ class ProvisionSerializer(SeesMixin, serializers.Serializer):
 
 class CommitmentSerializer(SeesMixin, serializers.ModelSerializer):
     """A commitment with what was provided. A confidential cash amount is null (``amount_hidden``) for anyone
-    but the project's participants and the venue's secretariat; the provision ratio stays visible."""
+    but the project's participants and the venue's secretariat; the provision ratio is then only its band."""
 
     partner = OrganizationRefSerializer(read_only=True)
     kind = commitment_kind_field(read_only=True)
@@ -147,6 +148,7 @@ class CommitmentSerializer(SeesMixin, serializers.ModelSerializer):
     amount_hidden = serializers.SerializerMethodField()
     provided = serializers.SerializerMethodField()
     ratio = serializers.SerializerMethodField()
+    ratio_coarse = serializers.SerializerMethodField()
     due = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     provisions = serializers.SerializerMethodField()
@@ -154,8 +156,8 @@ class CommitmentSerializer(SeesMixin, serializers.ModelSerializer):
     class Meta:
         model = Commitment
         fields = ["id", "project", "partner", "fiscal_year", "fiscal_year_label", "kind", "amount", "amount_hidden",
-                  "provided", "ratio", "due", "overdue", "indirect_cost_ratio", "description", "is_confidential",
-                  "provisions"]
+                  "provided", "ratio", "ratio_coarse", "due", "overdue", "indirect_cost_ratio", "description",
+                  "is_confidential", "provisions"]
         read_only_fields = fields
 
     def _row(self, commitment: Commitment) -> Any:
@@ -183,9 +185,15 @@ class CommitmentSerializer(SeesMixin, serializers.ModelSerializer):
         row = self._row(commitment)
         return None if row.hidden else _money(row.provided)
 
-    @extend_schema_field(serializers.IntegerField(allow_null=True, help_text="Provided ÷ committed, in %."))
+    @extend_schema_field(serializers.IntegerField(
+        allow_null=True, help_text="Provided ÷ committed, in %; when the amounts are hidden only the lower bound "
+                                   "of its 10-point band (ratio_coarse)."))
     def get_ratio(self, commitment: Commitment) -> int | None:
         return self._row(commitment).ratio
+
+    @extend_schema_field(serializers.BooleanField(help_text="The ratio is only the lower bound of a 10-point band."))
+    def get_ratio_coarse(self, commitment: Commitment) -> bool:
+        return self._row(commitment).ratio_coarse
 
     @extend_schema_field(serializers.DateField())
     def get_due(self, commitment: Commitment) -> dt.date:

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,17 +27,15 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kyoso.api.scoped import VenueScopedViewSet
 from kyoso.common.access import VENUE_PARTICIPANT, policy
 from kyoso.regions.models import Organization
-from kyoso.venues.api.views import VenueScopedViewSet, _raise_as_drf, member_venues
-from kyoso.venues.models import VenueRole
-from kyoso.venues.permissions import person_of
 from kyoso.visions.models import Kpi
 
 from .. import queries, services
 from ..domain.signals import Thresholds
 from ..forms import PortfolioFilterForm
-from ..models import Commitment, Output, Participant, Project, Report, Review
+from ..models import Commitment, Output, Project, Report, Review
 from ..permissions import can_record, confidential_access, masked_signal_dicts
 from ..reporting import project_report, with_provided
 from .serializers import (
@@ -66,21 +63,7 @@ SCOPE = [OpenApiParameter("project", int, description="Id of the project (this o
 
 def member_projects(user: Any) -> QuerySet[Project]:
     """Projects of the venues where the user holds a role (staff: all)."""
-    return Project.objects.filter(venue__in=member_venues(user))
-
-
-def confidential_projects(user: Any) -> QuerySet[Project]:
-    """Projects whose confidential data the user may see: those of venues where they are the secretariat and
-    those they take part in (staff: all). A subquery, for filtering confidential rows in a queryset."""
-    if getattr(user, "is_staff", False):
-        return Project.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return Project.objects.none()
-    rule = Q(venue__in=VenueRole.objects.filter(user=user, role=VenueRole.Role.SECRETARIAT).values("venue"))
-    person = person_of(user)
-    if person is not None:
-        rule |= Q(pk__in=Participant.objects.filter(person=person).values("project"))
-    return Project.objects.filter(rule)
+    return Project.objects.member_visible(user)
 
 
 class PortfolioScopedViewSet(VenueScopedViewSet):
@@ -99,7 +82,8 @@ class PortfolioScopedViewSet(VenueScopedViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
-        qs = self.base_queryset(self.model.objects.filter(project__in=member_projects(self.request.user)))
+        user = self.request.user  # each model's own rule: rows of the caller's venues that the caller may see
+        qs = self.base_queryset(self.model.objects.member_visible(user).visible_to(user))
         if self.action == "list":
             qs = self.scope(qs)
         return qs.order_by(*self.ordering)
@@ -112,10 +96,7 @@ class PortfolioScopedViewSet(VenueScopedViewSet):
             self.require_secretariat(project.venue)
         else:
             self.require_recorder(project)
-        try:
-            created = save(project, fields)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        created = save(project, fields)
         return self.render([self.get_queryset().get(pk=created.pk)], many=False, code=status.HTTP_201_CREATED)
 
     def member_project(self, pk: Any) -> Project:
@@ -205,12 +186,13 @@ class ProjectViewSet(PortfolioScopedViewSet):
         thresholds = queries.thresholds_of(venue)
         wanted = form.cleaned_data.get("signal")
         if wanted:  # from the cached overview of the whole portfolio, not by evaluating every project here
-            fired = queries.fired_project_ids(queries.portfolio_overview(venue, today, thresholds), wanted)
+            overview = queries.portfolio_overview_for(venue, today, request.user, self.rights(venue), thresholds)
+            fired = queries.fired_project_ids(overview, wanted)
             projects = [p for p in projects if p.pk in fired]
         page = self.paginate_queryset(projects)
         shown = page if page is not None else projects
-        reviews = {r.project_id: r for r in queries.evaluate_projects(list(shown), today, thresholds)}
         sees = confidential_access(request.user, shown, self.rights(venue))
+        reviews = {r.project_id: r for r in queries.evaluate_projects(list(shown), today, thresholds, sees)}
         signals = {p.pk: masked_signal_dicts(reviews[p.pk].to_dict()["signals"], p.pk in sees) for p in shown}
         data = ProjectSerializer(shown, many=True, context={**self.get_serializer_context(), "signals": signals}).data
         return self.get_paginated_response(data) if page is not None else Response(data)
@@ -274,10 +256,7 @@ class CommitmentViewSet(PortfolioScopedViewSet):
         commitment = self.get_object()
         self.require_recorder(commitment.project)
         fields = self.validated(ProvisionInputSerializer, request)
-        try:
-            services.provision_record(actor=request.user, commitment=commitment, **fields)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        services.provision_record(actor=request.user, commitment=commitment, **fields)
         return self.render([self.get_queryset().get(pk=commitment.pk)], many=False, code=status.HTTP_201_CREATED)
 
 
@@ -299,9 +278,8 @@ class OutputViewSet(PortfolioScopedViewSet):
     ordering = ("-date", "id")
 
     def base_queryset(self, qs: QuerySet[Output]) -> QuerySet[Output]:
-        """Confidential outputs only for the project's participants and the secretariat."""
-        return (qs.filter(Q(is_confidential=False) | Q(project__in=confidential_projects(self.request.user)))
-                .select_related("project").prefetch_related("kpis"))
+        """Confidential outputs only for the project's participants and the secretariat (``visible_to``)."""
+        return qs.select_related("project").prefetch_related("kpis")
 
     @extend_schema(
         summary="Record an output (the project's participants and the secretariat)",

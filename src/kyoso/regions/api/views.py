@@ -1,30 +1,31 @@
-"""REST API for regions, organisations and people: read for everyone allowed, write for staff."""
+"""REST API for regions, organisations and people: read for everyone allowed. Writes follow the pages' rule, kept
+in the querysets: an organisation is edited, and a person given an affiliation, by staff or by the secretariat of a
+venue where the organisation (the person's organisation) is a member (``editable_by``); people are created by
+staff."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kyoso.common.access import PUBLIC, STAFF, policy
+from kyoso.common.access import PUBLIC, SECRETARIAT, STAFF, policy
 
 from .. import queries, services
 from ..models import Affiliation, Organization, Person, Region
 from .serializers import (
+    AffiliationInputSerializer,
     OrganizationInputSerializer,
     OrganizationSerializer,
     PersonInputSerializer,
     PersonSerializer,
     RegionSerializer,
 )
-
-
-def _raise_as_drf(error: DjangoValidationError) -> None:
-    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from error
 
 
 @extend_schema(tags=["regions"])
@@ -57,7 +58,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 class OrganizationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Organisations of the ecosystem. Filters: q, sector, kind, prefecture (as on the directory page)."""
 
-    access = policy(read=PUBLIC, write=STAFF)
+    access = policy(read=PUBLIC, write=SECRETARIAT)
     serializer_class = OrganizationSerializer
 
     @extend_schema(parameters=[
@@ -78,22 +79,18 @@ class OrganizationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, view
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         data = OrganizationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            organization = services.organization_create(actor=request.user, **data.validated_data)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        organization = services.organization_create(actor=request.user, **data.validated_data)
         return Response(OrganizationSerializer(organization).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OrganizationInputSerializer, responses=OrganizationSerializer)
     def update(self, request: Request, *args: object, **kwargs: object) -> Response:
         organization = self.get_object()
+        if not Organization.objects.editable_by(request.user).filter(pk=organization.pk).exists():
+            raise PermissionDenied(_("この組織を編集できるのは、この組織が構成員である場の事務局だけです。"))
         partial = kwargs.get("partial", False)
         data = OrganizationInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        try:
-            services.organization_update(actor=request.user, organization=organization, **data.validated_data)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        services.organization_update(actor=request.user, organization=organization, **data.validated_data)
         return Response(OrganizationSerializer(organization).data)
 
 
@@ -101,7 +98,7 @@ class OrganizationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, view
 class PersonViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """People. Anonymous callers see only public profiles; e-mail only for staff and the person themself."""
 
-    access = policy(read=PUBLIC, write=STAFF)
+    access = policy(read=PUBLIC, write=SECRETARIAT)
     serializer_class = PersonSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -115,10 +112,23 @@ class PersonViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=PersonInputSerializer, responses={201: PersonSerializer})
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        if not STAFF.allows(request.user):
+            raise PermissionDenied(_("人を登録できるのはスタッフだけです。"))
         data = PersonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            person = services.person_create(actor=request.user, **data.validated_data)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        person = services.person_create(actor=request.user, **data.validated_data)
+        return Response(PersonSerializer(person, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Add an affiliation to a person (staff, or the secretariat of a venue where one of the "
+                           "person's organisations is a member)",
+                   request=AffiliationInputSerializer, responses={201: PersonSerializer})
+    @action(detail=True, methods=["post"])
+    def affiliations(self, request: Request, *args: object, **kwargs: object) -> Response:
+        person = self.get_object()
+        if not Person.objects.editable_by(request.user).filter(pk=person.pk).exists():
+            raise PermissionDenied(_("所属を追加できるのは、この人が所属する組織が構成員である場の事務局だけです。"))
+        data = AffiliationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.affiliation_create(actor=request.user, person=person, **data.validated_data)
+        person = self.get_queryset().get(pk=person.pk)
         return Response(PersonSerializer(person, context={"request": request}).data, status=status.HTTP_201_CREATED)

@@ -11,11 +11,11 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent, build_choice_description_list
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kyoso.api.fields import EnumField, sector_field
+from kyoso.api.scoped import RightsMixin
 from kyoso.regions.models import SectorChoices
 
 from ..domain.actions import is_overdue
@@ -35,71 +35,8 @@ from ..models import (
     Venue,
     VenueRole,
 )
-from ..permissions import VenueAccess
 from ..queries import SECTOR_ORDER
 from ..services import evaluate_proposal
-
-
-class VenueRights:
-    """The caller's rights in each venue, from one query for all venues (lazily, on first use)."""
-
-    def __init__(self, user: Any) -> None:
-        self.user = user
-        self.is_staff = bool(getattr(user, "is_staff", False))
-        self._roles: dict[int, frozenset[str]] | None = None
-
-    def __call__(self, venue_id: int) -> VenueAccess:
-        if self._roles is None:
-            found: dict[int, set[str]] = {}
-            if getattr(self.user, "is_authenticated", False):
-                for vid, role in VenueRole.objects.filter(user=self.user).values_list("venue_id", "role"):
-                    found.setdefault(vid, set()).add(role)
-            self._roles = {vid: frozenset(roles) for vid, roles in found.items()}
-        return VenueAccess(roles=self._roles.get(venue_id, frozenset()), is_staff=self.is_staff)
-
-
-class RightsMixin:
-    context: dict[str, Any]
-
-    def rights(self, venue_id: int) -> VenueAccess:
-        lookup = self.context.get("access")
-        if lookup is None:
-            lookup = self.context["access"] = VenueRights(self.context["request"].user)
-        return lookup(venue_id)
-
-
-class EnumField(serializers.ChoiceField):
-    """A choice field documented as the one named enum component ``enum_name`` wherever it is used.
-
-    drf-spectacular names enums after the property they appear in, and warns when one choice set is used
-    under several property names (``sector``, ``required_sectors``, …) or one property name carries several
-    choice sets in several components (``status``). Naming the enum here keeps the schema free of warnings
-    without project-wide ``ENUM_NAME_OVERRIDES``.
-    """
-
-    def __init__(self, choices: Any, *, enum_name: str, **kwargs: Any) -> None:
-        self.enum_name = enum_name
-        super().__init__(choices, **kwargs)
-
-
-class EnumFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = EnumField
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
-        field = self.target
-        component = ResolvedComponent(
-            name=field.enum_name, type=ResolvedComponent.SCHEMA, object=field.enum_name,
-            schema={"enum": list(field.choices), "type": "string",
-                    "description": build_choice_description_list(field.choices.items())},
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
-
-def sector_field(**kwargs: Any) -> EnumField:
-    """Same enum component (``SectorEnum``) as the plain ``sector`` fields of the other serializers."""
-    return EnumField(SectorChoices.choices, enum_name="SectorEnum", **kwargs)
-
 
 # --- References -------------------------------------------------------------------------------
 

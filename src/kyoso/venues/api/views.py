@@ -4,26 +4,25 @@ URL-level access is declared on each view set (``access``); which objects a call
 querysets: public venues (and the caller's own) via ``Venue.objects.visible_to``, internal data only in
 venues where the caller holds a role (or is staff), otherwise 404. Writes check the caller's rights in
 the object's venue (secretariat, representative, action owner: otherwise 403 with a message) and go
-through ``services``; a Django ``ValidationError`` becomes a 400, an edit conflict a 409.
+through ``services``; a Django ``ValidationError`` becomes a 400 (``kyoso.api.errors``), an edit conflict a 409.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kyoso.api.scoped import VenueScopedViewSet, member_venues
 from kyoso.common.access import PUBLIC, VENUE_PARTICIPANT, policy
 
 from .. import queries, services
@@ -36,9 +35,8 @@ from ..models import (
     Endorsement,
     Meeting,
     Venue,
-    VenueRole,
 )
-from ..permissions import VenueAccess, can_update_action, person_of
+from ..permissions import can_update_action, person_of
 from .serializers import (
     ActionFilterSerializer,
     ActionItemDetailSerializer,
@@ -53,62 +51,12 @@ from .serializers import (
     FinaliseSerializer,
     MeetingSerializer,
     VenueMemberSerializer,
-    VenueRights,
     VenueSerializer,
 )
 
 VENUE_PARAM = OpenApiParameter("venue", str, required=True, description="Slug of the venue.")
 REFUSED = OpenApiResponse(description="Not allowed for the caller in this venue (the message says why).")
 INVALID = OpenApiResponse(description="Invalid input, or not possible in the decision's current state.")
-
-
-def _raise_as_drf(error: DjangoValidationError) -> None:
-    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from error
-
-
-def member_venues(user: Any) -> QuerySet[Venue]:
-    """Venues whose internal data the user reads: those where they hold a role (staff: all)."""
-    if not getattr(user, "is_authenticated", False):
-        return Venue.objects.none()
-    if user.is_staff:
-        return Venue.objects.all()
-    return Venue.objects.filter(pk__in=VenueRole.objects.filter(user=user).values("venue"))
-
-
-class VenueScopedViewSet(viewsets.ReadOnlyModelViewSet):
-    """Common helpers: the caller's rights per venue and the ``?venue=`` parameter of lists."""
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        context["access"] = self.venue_rights
-        return context
-
-    @property
-    def venue_rights(self) -> VenueRights:
-        if not hasattr(self, "_venue_rights"):
-            self._venue_rights = VenueRights(self.request.user)
-        return self._venue_rights
-
-    def rights(self, venue: Venue) -> VenueAccess:
-        return self.venue_rights(venue.pk)
-
-    def venue_from_query(self) -> Venue:
-        """The ``?venue=`` of a list: 400 when missing, 404 when the caller may not see the venue."""
-        slug = self.request.query_params.get("venue", "")
-        if not slug:
-            raise ValidationError({"venue": [_("場のスラッグ（venue）を指定してください。")]})
-        return get_object_or_404(Venue.objects.visible_to(self.request.user), slug=slug)
-
-    def member_venue_from_query(self) -> Venue:
-        """As :meth:`venue_from_query`, and 404 unless the caller reads this venue's internal data."""
-        venue = self.venue_from_query()
-        if not self.rights(venue).is_member:
-            raise NotFound
-        return venue
-
-    def require_secretariat(self, venue: Venue) -> None:
-        if not self.rights(venue).is_secretariat:
-            raise PermissionDenied(_("この操作は場の事務局だけが行えます。"))
 
 
 # --- Venues -----------------------------------------------------------------------------------
@@ -238,10 +186,7 @@ class DecisionViewSet(VenueScopedViewSet):
             if fields["previous"] is None:
                 raise ValidationError({"previous": [_("この場の決定を指定してください。")]})
         self._resolve_agenda_item(venue, fields)
-        try:
-            decision = services.decision_create(actor=request.user, venue=venue, **fields)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        decision = services.decision_create(actor=request.user, venue=venue, **fields)
         decision = self.get_queryset().get(pk=decision.pk)
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -282,10 +227,6 @@ class DecisionViewSet(VenueScopedViewSet):
             body = {"detail": _("ほかの人が先に保存しました。保存済みの版を確認してから、もう一度保存してください。"),
                     "current_version": conflict.current_version, "theirs": conflict.theirs, "mine": conflict.mine}
             return Response(EditConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(*error.args) from error
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
         return self._fresh(decision)
 
     @extend_schema(
@@ -296,10 +237,7 @@ class DecisionViewSet(VenueScopedViewSet):
     def propose(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         decision = self.get_object()
         self.require_secretariat(decision.venue)
-        try:
-            services.decision_propose(actor=request.user, decision=decision)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        services.decision_propose(actor=request.user, decision=decision)
         return self._fresh(decision)
 
     @extend_schema(
@@ -325,11 +263,8 @@ class DecisionViewSet(VenueScopedViewSet):
         self.require_secretariat(decision.venue)
         data = FinaliseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.decision_finalise(actor=request.user, decision=decision,
-                                       decided_on=data.validated_data.get("decided_on"))
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        services.decision_finalise(actor=request.user, decision=decision,
+                                   decided_on=data.validated_data.get("decided_on"))
         return self._fresh(decision)
 
 
@@ -387,10 +322,7 @@ class ActionItemViewSet(VenueScopedViewSet):
             raise PermissionDenied(_("進捗を記入できるのは、担当者と事務局だけです。"))
         data = ActionProgressSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.action_progress(actor=request.user, action=action_item, **data.validated_data)
-        except DjangoValidationError as error:
-            _raise_as_drf(error)
+        services.action_progress(actor=request.user, action=action_item, **data.validated_data)
         fresh = self.get_queryset().get(pk=action_item.pk)
         return Response(ActionItemDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
@@ -420,10 +352,5 @@ def record_endorsement(request: Request, venue: Any, proposal: Any, not_proposed
         raise ValidationError({"representative": [
             _("複数の構成員を代表しているため、どの構成員として意思表示するか（representative）を指定してください。")
         ]})
-    try:
-        services.endorsement_record(actor=request.user, proposal=proposal, representative=representative,
-                                    stance=data.validated_data["stance"], reason=data.validated_data["reason"])
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(*error.args) from error
-    except DjangoValidationError as error:
-        _raise_as_drf(error)
+    services.endorsement_record(actor=request.user, proposal=proposal, representative=representative,
+                                stance=data.validated_data["stance"], reason=data.validated_data["reason"])
