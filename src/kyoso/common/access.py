@@ -48,6 +48,14 @@ def _roles(user: Any) -> frozenset[str]:
     return roles_of(user)
 
 
+def standing(user: Any) -> str:
+    """Who is asking, for the wording of a refusal: "anonymous", "no_role" (a resident or any user without a
+    role in a venue) or "participant" (holds a venue role, or is staff, but not the one this page needs)."""
+    if not getattr(user, "is_authenticated", False):
+        return "anonymous"
+    return "participant" if user.is_staff or _roles(user) else "no_role"
+
+
 PUBLIC = Rule("public", lambda user: True)
 AUTHENTICATED = Rule("authenticated", lambda user: user.is_authenticated)
 VENUE_PARTICIPANT = Rule(

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from kyoso.common.access import PUBLIC, access
+from kyoso.common.access import PUBLIC, access, standing
 from kyoso.regions import queries as region_queries
 from kyoso.venues.models import Venue
 
@@ -31,7 +31,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", {"standing": standing(request.user)}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
