@@ -54,7 +54,10 @@ def problem_message(problem: dict[str, Any]) -> str:
 
 def snapshot_labels() -> dict[str, str]:
     return {"title": _("名称"), "horizon": _("目標年度"), "image": _("将来像"), "goal": _("目標"), "kpi": "KPI",
-            "target": _("目標値"), "baseline": _("基準値"), "direction": _("方向")}
+            "target": _("目標値"), "baseline": _("基準値"), "direction": _("方向"), "definition": _("定義"),
+            "owner": _("担当組織"), "source": _("データの出典"), "reference": _("参照統計"),
+            "frequency": _("更新頻度"), "milestone": _("マイルストーン"), "issue": _("地域課題"),
+            "theme": _("研究開発テーマ"), "linked_kpis": _("関連するKPI")}
 
 
 def vision_json(vision: Vision) -> dict[str, Any]:

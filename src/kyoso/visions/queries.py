@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, FloatField, Prefetch, QuerySet
 from django.db.models.functions import Cast
@@ -188,3 +190,59 @@ def backcasting_graph(vision: Vision) -> tuple[list[GraphNode], list[GraphEdge]]
             if not linked:
                 edges.append(GraphEdge(f"g{goal.pk}", f"i{issue.pk}"))
     return nodes, edges
+
+
+# --- What the agreed version holds ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreedContent:
+    """The ids of what the vision's agreed version holds (its snapshot). ``version`` is None when no version is
+    agreed; then nothing counts as agreed. A goal, KPI, milestone, issue or theme added (or re-created) after
+    the agreement is not in it, whatever its title."""
+
+    version: VisionVersion | None
+    goal_ids: frozenset[int] = frozenset()
+    kpi_ids: frozenset[int] = frozenset()
+    milestone_ids: frozenset[int] = frozenset()
+    issue_ids: frozenset[int] = frozenset()
+    theme_ids: frozenset[int] = frozenset()
+
+    def holds(self, kind: str, pk: int) -> bool:
+        return pk in getattr(self, f"{kind}_ids")
+
+
+def content_of_snapshot(snapshot: Mapping[str, Any], version: VisionVersion | None = None) -> AgreedContent:
+    """The ids held by a snapshot (snapshots saved before ids were kept hold none)."""
+    goals = snapshot.get("goals") or []
+    issues = snapshot.get("issues") or []
+
+    def ids(items: Iterable[Mapping[str, Any]]) -> frozenset[int]:
+        return frozenset(item["id"] for item in items if isinstance(item.get("id"), int))
+
+    return AgreedContent(
+        version=version,
+        goal_ids=ids(goals),
+        kpi_ids=ids(k for g in goals for k in g.get("kpis") or []),
+        milestone_ids=ids(snapshot.get("milestones") or []),
+        issue_ids=ids(issues),
+        theme_ids=ids(t for i in issues for t in i.get("themes") or []),
+    )
+
+
+def agreed_version(vision: Vision) -> VisionVersion | None:
+    return vision.versions.filter(status=VisionVersion.Status.AGREED).order_by("-number").first()
+
+
+def agreed_content(vision: Vision) -> AgreedContent:
+    """What the vision's agreed version holds; pages mark what is "not in the agreed version" with it."""
+    version = agreed_version(vision)
+    return content_of_snapshot(version.snapshot, version) if version is not None else AgreedContent(None)
+
+
+def agreed_theme_ids(venue_ids: Iterable[int]) -> set[int]:
+    """The R&D themes held by the agreed version of any vision of these venues (one query). The portfolio's
+    orphaned-project signal counts only these: a theme added after the agreement is not agreed."""
+    snapshots = VisionVersion.objects.filter(vision__venue_id__in=list(venue_ids),
+                                             status=VisionVersion.Status.AGREED).values_list("snapshot", flat=True)
+    return {pk for snapshot in snapshots for pk in content_of_snapshot(snapshot).theme_ids}

@@ -232,28 +232,54 @@ def theme_create(*, actor: Any, issue: RegionalIssue, title: str, description: s
 # --- Versions ------------------------------------------------------------------------------------
 
 
+def _number(value: Decimal | None) -> str | None:
+    return plain_decimal(value) if value is not None else None
+
+
 def snapshot_of(vision: Vision) -> dict[str, Any]:
-    """The vision as it stands: text, goals, KPIs with baselines and targets (plain JSON)."""
+    """Everything a version agrees on, as plain JSON: the text; goals; KPIs with definition, unit, direction,
+    baseline, targets, owner organisation, data source, reference series and update frequency; milestones
+    (title, due date, goal: not their progress); regional issues with their KPIs and R&D themes. Ids are kept
+    so that "agreed" can mean "in the agreed version" (``queries.agreed_content``)."""
     goals = vision.goals.prefetch_related("kpis__targets").order_by("order", "id")
+    owners = dict(vision.kpis.filter(owner__isnull=False).values_list("owner_id", "owner__name"))
+    issues = vision.issues.prefetch_related("kpis", "themes").order_by("id")
     return {
         "title": vision.title,
         "future_image": vision.future_image,
         "horizon_year": vision.horizon_year,
         "goals": [
             {
-                "order": goal.order, "title": goal.title, "description": goal.description,
+                "id": goal.pk, "order": goal.order, "title": goal.title, "description": goal.description,
                 "kpis": [
                     {
-                        "code": kpi.code, "name": kpi.name, "unit": kpi.unit, "direction": kpi.direction,
+                        "id": kpi.pk, "code": kpi.code, "name": kpi.name, "unit": kpi.unit, "direction": kpi.direction,
                         "definition": kpi.definition,
-                        "baseline_value": plain_decimal(kpi.baseline_value) if kpi.baseline_value is not None else None,
+                        "baseline_value": _number(kpi.baseline_value),
                         "baseline_date": kpi.baseline_date.isoformat() if kpi.baseline_date else None,
                         "targets": {str(t.fiscal_year): plain_decimal(t.value) for t in kpi.targets.all()},
+                        "owner": ({"id": kpi.owner_id, "name": owners.get(kpi.owner_id, "")}
+                                  if kpi.owner_id else None),
+                        "data_source": kpi.data_source, "reference_series": kpi.reference_series,
+                        "frequency": kpi.frequency,
                     }
                     for kpi in goal.kpis.all()
                 ],
             }
             for goal in goals
+        ],
+        "milestones": [
+            {"id": m.pk, "title": m.title, "due_date": m.due_date.isoformat(), "goal": m.goal_id}
+            for m in vision.milestones.order_by("due_date", "id")
+        ],
+        "issues": [
+            {
+                "id": issue.pk, "title": issue.title, "kind": issue.kind, "goal": issue.goal_id,
+                "description": issue.description, "kpis": sorted(k.code for k in issue.kpis.all()),
+                "themes": [{"id": t.pk, "title": t.title, "description": t.description}
+                           for t in sorted(issue.themes.all(), key=lambda t: t.pk)],
+            }
+            for issue in issues
         ],
     }
 

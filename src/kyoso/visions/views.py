@@ -112,6 +112,7 @@ def vision_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
     context = {"venue": vision.venue, "vision": vision, "rights": rights,
                "can_import": permissions.can_import(request.user, vision, rights),
+               "agreed": queries.agreed_content(vision),
                "dashboard": queries.dashboard(vision, timezone.localdate()),
                "future_image_html": render_markdown(vision.future_image)}
     return render(request, "visions/vision_detail.html", context)
@@ -465,7 +466,7 @@ def theme_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def tree(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
     context = {"venue": vision.venue, "vision": vision, "rights": rights, "goals": queries.backcasting_tree(vision),
-               "gaps": queries.gaps(vision)}
+               "gaps": queries.gaps(vision), "agreed": queries.agreed_content(vision)}
     return render(request, "visions/tree.html", context)
 
 
