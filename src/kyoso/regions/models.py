@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -122,10 +125,37 @@ class KindChoices(models.TextChoices):
     OTHER = Kind.OTHER.value, _("その他")
 
 
+# Who looks after which organisations is venues' business (a venue's secretariat looks after its member
+# organisations), and venues sits above regions: the venues app registers the function that answers "which
+# organisations does this user look after?" (a queryset of organisation ids) when it is ready. Until one is
+# registered only staff edit the directory, so the rule fails closed.
+_stewarded_by: Callable[[Any], Any] | None = None
+
+
+def register_steward_provider(provider: Callable[[Any], Any]) -> None:
+    """Called once by the app that owns venue roles (``kyoso.venues``)."""
+    global _stewarded_by
+    _stewarded_by = provider
+
+
+def _stewarded_organization_ids(user: Any) -> Any:
+    return _stewarded_by(user) if _stewarded_by is not None else None
+
+
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     def visible_to(self, user: object) -> OrganizationQuerySet:
         """Organisations are public records; every one is visible (confidential fields live elsewhere)."""
         return self
+
+    def editable_by(self, user: Any) -> OrganizationQuerySet:
+        """Staff edit every organisation; the secretariat of a venue edits the organisations that are members of
+        that venue — not the members of other venues. The pages and the API both ask this."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_staff:
+            return self
+        ids = _stewarded_organization_ids(user)
+        return self.none() if ids is None else self.filter(pk__in=ids)
 
     def in_prefecture(self, prefecture: Region) -> OrganizationQuerySet:
         return self.filter(Q(region=prefecture) | Q(region__parent=prefecture))
@@ -190,6 +220,16 @@ class PersonQuerySet(models.QuerySet["Person"]):
         if getattr(user, "is_authenticated", False):
             return self
         return self.filter(public_profile=True)
+
+    def editable_by(self, user: Any) -> PersonQuerySet:
+        """People whose affiliations the user may add: staff, everyone; a venue's secretariat, the people who
+        belong to (are affiliated with) an organisation they look after (``Organization.objects.editable_by``)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_staff:
+            return self
+        organizations = Organization.objects.editable_by(user).values("pk")
+        return self.filter(pk__in=Affiliation.objects.filter(organization__in=organizations).values("person"))
 
 
 class Person(TimeStampedModel):

@@ -35,7 +35,8 @@ class VenueForm(forms.ModelForm):
     class Meta:
         model = Venue
         fields = ["name", "name_en", "slug", "purpose", "regions", "hosts", "is_public", "required_sectors",
-                  "endorsement_rule", "min_endorsements"]
+                  "endorsement_rule", "min_endorsements", "hosts_must_endorse", "required_endorsers",
+                  "top_layer_for_visions", "count_out_of_region", "endorsement_days"]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -49,6 +50,11 @@ class VenueForm(forms.ModelForm):
         self.fields["hosts"].queryset = Organization.objects.filter(sector="government").filter(
             kind__in=["prefecture", "designated_city", "municipality"],
         ).select_related("region")
+        # Named endorsers are chosen among the venue's current members (none yet while it is being created).
+        members = self.instance.memberships.filter(left_on__isnull=True).values("organization") \
+            if self.instance.pk else Organization.objects.none().values("pk")
+        self.fields["required_endorsers"].queryset = Organization.objects.filter(pk__in=members)
+        self.fields["required_endorsers"].required = False
 
     def clean_required_sectors(self) -> list[str]:
         return list(self.cleaned_data["required_sectors"])

@@ -62,6 +62,26 @@ class Venue(TimeStampedModel):
     endorsement_rule = models.CharField(_("セクター内の合意ルール"), max_length=20,
                                         choices=EndorsementRule.choices, default=Rule.UNANIMOUS.value)
     min_endorsements = models.PositiveSmallIntegerField(_("各セクターの最低賛同数"), default=1)
+    hosts_must_endorse = models.BooleanField(
+        _("運営する自治体すべての賛同を必要とする"), default=True,
+        help_text=_("共同で運営する自治体のそれぞれが賛同するまで合意になりません。"),
+    )
+    required_endorsers = models.ManyToManyField(
+        "regions.Organization", verbose_name=_("賛同が必要な構成員"), related_name="+", blank=True,
+        help_text=_("ここで選んだ構成員のそれぞれが賛同するまで合意になりません。"),
+    )
+    top_layer_for_visions = models.BooleanField(
+        _("ビジョンの版にはトップ層の賛同を必要とする"), default=True,
+        help_text=_("首長・学長・社長などトップ層の代表者の賛同が少なくとも1つ必要です。"),
+    )
+    count_out_of_region = models.BooleanField(
+        _("地域外の構成員の意思表示をセクターに数える"), default=False,
+        help_text=_("オフの場合、地域外の構成員の意思表示は表示しますが、セクターの合意には数えません。"),
+    )
+    endorsement_days = models.PositiveSmallIntegerField(
+        _("賛同の期限（日数）"), null=True, blank=True,
+        help_text=_("提案からこの日数が過ぎた後に合意ルールを判定します。空欄なら期限なし（条件がそろった時点で合意）。"),
+    )
     feed_token = models.CharField(_("カレンダー配信用トークン"), max_length=64, default=new_feed_token, editable=False)
 
     objects = VenueQuerySet.as_manager()
@@ -267,6 +287,12 @@ class Proposal(TimeStampedModel):
     required_sectors = models.JSONField(_("合意に必要なセクター"), default=list)
     rule = models.CharField(_("合意ルール"), max_length=20, choices=Venue.EndorsementRule.choices)
     min_endorsements = models.PositiveSmallIntegerField(_("各セクターの最低賛同数"), default=1)
+    required_organizations = models.JSONField(_("賛同が必要な組織"), default=list, blank=True,
+                                              help_text=_("提案時点の、運営する自治体と指名された構成員（組織のID）。"))
+    require_top_layer = models.BooleanField(_("トップ層の賛同が必要"), default=False)
+    count_out_of_region = models.BooleanField(_("地域外の構成員を数える"), default=True)
+    deadline = models.DateField(_("賛同の期限"), null=True, blank=True)
+    last_reminded_on = models.DateField(_("最後に催促した日"), null=True, blank=True)
     status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(_("締切日時"), null=True, blank=True)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kyoso.common.domain.fiscal import fiscal_year_bounds
 from kyoso.common.domain.text import query_terms
+from kyoso.regions.models import Organization
 
 from .domain.actions import ACTIVE, ActionRow, summarise
 from .domain.composition import Composition, MemberRow, RepresentativeRow, compose
@@ -38,6 +39,13 @@ def roles_of(user: Any) -> frozenset[str]:
         cached = frozenset(VenueRole.objects.filter(user=user).values_list("role", flat=True).distinct())
         user._kyoso_roles = cached
     return cached
+
+
+def organizations_looked_after(user: Any) -> QuerySet[Organization]:
+    """Ids of the organisations a user looks after as secretariat: the members (current and former) and hosts of
+    the venues where they hold the secretariat role (``Organization.objects.editable_by`` asks this)."""
+    venues = VenueRole.objects.filter(user=user, role=VenueRole.Role.SECRETARIAT).values("venue")
+    return Organization.objects.filter(Q(memberships__venue__in=venues) | Q(hosted_venues__in=venues)).values("pk")
 
 
 def roles_in_venue(user: Any, venue_id: int) -> frozenset[str]:

@@ -14,8 +14,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -59,7 +60,8 @@ class EditConflict(Exception):
 
 @transaction.atomic
 def venue_create(*, actor: Any, name: str, slug: str, purpose: str = "", regions: Iterable[Any] = (),
-                 hosts: Iterable[Organization] = (), **fields: Any) -> Venue:
+                 hosts: Iterable[Organization] = (), required_endorsers: Iterable[Organization] = (),
+                 **fields: Any) -> Venue:
     """Create a venue; its creator becomes its secretariat."""
     venue = Venue(name=name, slug=slug, purpose=purpose, **fields)
     if not venue.required_sectors:
@@ -68,6 +70,7 @@ def venue_create(*, actor: Any, name: str, slug: str, purpose: str = "", regions
     venue.save()
     venue.regions.set(regions)
     venue.hosts.set(hosts)
+    venue.required_endorsers.set(required_endorsers)
     if getattr(actor, "is_authenticated", False):
         VenueRole.objects.get_or_create(venue=venue, user=actor, role=VenueRole.Role.SECRETARIAT)
     audit.record(actor=actor, action="create", instance=venue, after=audit.snapshot(venue))
@@ -76,8 +79,10 @@ def venue_create(*, actor: Any, name: str, slug: str, purpose: str = "", regions
 
 @transaction.atomic
 def venue_update(*, actor: Any, venue: Venue, regions: Iterable[Any] | None = None,
-                 hosts: Iterable[Organization] | None = None, **changes: Any) -> Venue:
-    return audit.update(actor=actor, instance=venue, changes=changes, m2m={"regions": regions, "hosts": hosts})
+                 hosts: Iterable[Organization] | None = None, required_endorsers: Iterable[Organization] | None = None,
+                 **changes: Any) -> Venue:
+    return audit.update(actor=actor, instance=venue, changes=changes,
+                        m2m={"regions": regions, "hosts": hosts, "required_endorsers": required_endorsers})
 
 
 @transaction.atomic
@@ -288,10 +293,24 @@ def decision_update(*, actor: Any, decision: Decision, expected_version: int, **
     return current
 
 
-def proposal_open(*, venue: Venue) -> Proposal:
-    """Open a per-sector endorsement with the venue's rule at this moment (used for decisions and visions)."""
-    return Proposal.objects.create(venue=venue, required_sectors=venue.sectors_required,
-                                   rule=venue.endorsement_rule, min_endorsements=venue.min_endorsements)
+def proposal_open(*, venue: Venue, for_vision: bool = False, today: dt.date | None = None) -> Proposal:
+    """Open a per-sector endorsement with the venue's rule at this moment (used for decisions and visions).
+
+    The proposal keeps what the venue requires at this moment: the endorsement of each host government that is a
+    member and of each member the venue names, a top-layer endorsement for a vision version (when the venue asks for
+    it), whether out-of-region members count, and the deadline ``endorsement_days`` from today."""
+    today = today or timezone.localdate()
+    members = set(venue.memberships.filter(left_on__isnull=True).values_list("organization_id", flat=True))
+    required = set(venue.required_endorsers.values_list("pk", flat=True))
+    if venue.hosts_must_endorse:
+        required |= set(venue.hosts.values_list("pk", flat=True))
+    deadline = today + dt.timedelta(days=venue.endorsement_days) if venue.endorsement_days else None
+    return Proposal.objects.create(
+        venue=venue, required_sectors=venue.sectors_required, rule=venue.endorsement_rule,
+        min_endorsements=venue.min_endorsements, required_organizations=sorted(required & members),
+        require_top_layer=for_vision and venue.top_layer_for_visions, count_out_of_region=venue.count_out_of_region,
+        deadline=deadline,
+    )
 
 
 @transaction.atomic
@@ -310,15 +329,41 @@ def decision_propose(*, actor: Any, decision: Decision) -> Proposal:
     return proposal
 
 
-def evaluate_proposal(proposal: Proposal, endorsements: Iterable[Endorsement] | None = None) -> rules.Evaluation:
-    endorsements = proposal.endorsements.all() if endorsements is None else endorsements
+def evaluate_proposal(proposal: Proposal, endorsements: Iterable[Endorsement] | None = None,
+                      today: dt.date | None = None) -> rules.Evaluation:
+    """The proposal's evaluation under the rule and requirements it was opened with (``domain.endorsement``)."""
+    if endorsements is None:
+        endorsements = proposal.endorsements.select_related("representative__membership")
     return rules.evaluate(
-        [rules.Response(e.sector, rules.Stance(e.stance)) for e in endorsements],
+        [rules.Response(e.sector, rules.Stance(e.stance), e.representative.membership.organization_id,
+                        e.representative.membership.in_region, e.representative.layer) for e in endorsements],
         required_sectors=proposal.required_sectors,
         rule=rules.Rule(proposal.rule),
         min_endorsements=proposal.min_endorsements,
         all_sectors=("industry", "academia", "government", "finance", "civil_society"),
+        requirements=rules.Requirements(organizations=frozenset(proposal.required_organizations or ()),
+                                        top_layer=proposal.require_top_layer,
+                                        count_out_of_region=proposal.count_out_of_region,
+                                        deadline=proposal.deadline),
+        today=today or timezone.localdate(),
     )
+
+
+def _close_if_decided(proposal: Proposal, today: dt.date | None = None) -> rules.Outcome:
+    """Close a locked open proposal when its evaluation is decided; its decision follows (agreed / rejected)."""
+    outcome = evaluate_proposal(proposal, today=today).outcome
+    if outcome != rules.Outcome.OPEN:
+        proposal.status = outcome.value
+        proposal.closed_at = timezone.now()
+        proposal.save(update_fields=["status", "closed_at", "updated_at"])
+        Decision.objects.filter(proposal=proposal).update(
+            status=Decision.Status.AGREED if outcome == rules.Outcome.AGREED else Decision.Status.REJECTED,
+            updated_at=timezone.now(),
+        )
+        proposal_decided.send(sender=Proposal, proposal=proposal, outcome=outcome.value)
+        audit.record(actor=None, action="update", instance=proposal, before={"status": "open"},
+                     after={"status": outcome.value})
+    return outcome
 
 
 @transaction.atomic
@@ -337,18 +382,78 @@ def endorsement_record(*, actor: Any, proposal: Proposal, representative: Repres
     endorsement = Endorsement.objects.create(proposal=proposal, representative=representative,
                                              sector=representative.membership.sector, stance=stance,
                                              reason=reason.strip())
-    outcome = evaluate_proposal(proposal).outcome
-    if outcome != rules.Outcome.OPEN:
-        proposal.status = outcome.value
-        proposal.closed_at = timezone.now()
-        proposal.save(update_fields=["status", "closed_at", "updated_at"])
-        Decision.objects.filter(proposal=proposal).update(
-            status=Decision.Status.AGREED if outcome == rules.Outcome.AGREED else Decision.Status.REJECTED,
-            updated_at=timezone.now(),
-        )
-        proposal_decided.send(sender=Proposal, proposal=proposal, outcome=outcome.value)
     audit.record(actor=actor, action="create", instance=endorsement, after=audit.snapshot(endorsement))
+    _close_if_decided(proposal)
     return endorsement
+
+
+def _not_responded(proposal: Proposal) -> QuerySet[Representative]:
+    responded = proposal.endorsements.values("representative")
+    return (Representative.objects.filter(membership__venue_id=proposal.venue_id, membership__left_on__isnull=True)
+            .exclude(pk__in=responded).select_related("person", "membership__organization"))
+
+
+def proposal_remind(*, proposal: Proposal, today: dt.date) -> int:
+    """E-mail every current representative who has not responded to an open proposal; returns how many were sent.
+
+    Representatives without an e-mail address are skipped (the secretariat sees them as not responded)."""
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().select_related("venue").get(pk=proposal.pk)
+        if proposal.status != Proposal.Status.OPEN:
+            return 0
+        proposal.last_reminded_on = today
+        proposal.save(update_fields=["last_reminded_on", "updated_at"])
+        audit.record(actor=None, action="update", instance=proposal, after={"last_reminded_on": today.isoformat()})
+    subject_item = getattr(getattr(proposal, "decision", None), "title", "") or _("地域ビジョンの版")
+    sent = 0
+    for representative in _not_responded(proposal):
+        address = representative.person.email
+        if not address:
+            continue
+        body = _("%(venue)s の「%(item)s」への賛同の期限は %(deadline)s です。まだ意思表示をいただいていません"
+                 "（%(organization)s の代表者として）。賛同・反対（理由つき）・棄権のいずれかをお知らせください。") % {
+            "venue": proposal.venue.name, "item": subject_item, "organization": representative.membership.organization,
+            "deadline": proposal.deadline.isoformat() if proposal.deadline else "",
+        }
+        sent += send_mail(_("【Kyoso】賛同の期限が近づいています: %(item)s") % {"item": subject_item}, body, None,
+                          [address], fail_silently=True)
+    return sent
+
+
+def endorsement_deadlines_process(*, today: dt.date) -> dict[str, int]:
+    """For every open proposal with a deadline: evaluate it once the deadline has passed, and remind those who have
+    not responded in the last days before it (``domain.endorsement.reminder_due``). Run by the task
+    ``venues.tasks.process_endorsement_deadlines`` (daily)."""
+    closed = reminded = 0
+    for proposal in Proposal.objects.filter(status=Proposal.Status.OPEN, deadline__isnull=False):
+        if today > proposal.deadline:
+            with transaction.atomic():
+                locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+                if locked.status == Proposal.Status.OPEN and _close_if_decided(locked, today) != rules.Outcome.OPEN:
+                    closed += 1
+        elif rules.reminder_due(proposal.deadline, proposal.last_reminded_on, today):
+            reminded += proposal_remind(proposal=proposal, today=today)
+    return {"closed": closed, "reminded": reminded}
+
+
+@transaction.atomic
+def decision_record_agreement(*, actor: Any, proposal: Proposal, title: str, text: str, applies_to: str = "",
+                              is_public: bool = False, decided_on: dt.date | None = None) -> Decision:
+    """Record in the decision log an agreement reached through a proposal of another kind (a vision version): a
+    consensus decision linked to the proposal (so its per-sector endorsements show), finalised and numbered."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.AGREED:
+        raise ValidationError(_("合意していない提案は決定事項として記録できません。"))
+    existing = Decision.objects.filter(proposal=proposal).first()
+    if existing is not None:
+        return existing
+    decision = Decision(venue_id=proposal.venue_id, title=title[:200], text=text, applies_to=applies_to[:255],
+                        method=Decision.Method.CONSENSUS, proposal=proposal, status=Decision.Status.AGREED,
+                        is_public=is_public)
+    decision.full_clean()
+    decision.save()
+    audit.record(actor=actor, action="create", instance=decision, after=audit.snapshot(decision))
+    return decision_finalise(actor=actor, decision=decision, decided_on=decided_on)
 
 
 @transaction.atomic

@@ -77,7 +77,9 @@ def venue_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, name=data["name"], name_en=data["name_en"], slug=data["slug"],
                 purpose=data["purpose"], regions=data["regions"], hosts=data["hosts"], is_public=data["is_public"],
                 required_sectors=data["required_sectors"], endorsement_rule=data["endorsement_rule"],
-                min_endorsements=data["min_endorsements"],
+                min_endorsements=data["min_endorsements"], hosts_must_endorse=data["hosts_must_endorse"],
+                top_layer_for_visions=data["top_layer_for_visions"],
+                count_out_of_region=data["count_out_of_region"], endorsement_days=data["endorsement_days"],
             )
         except ValidationError as error:
             _form_errors_from(form, error)

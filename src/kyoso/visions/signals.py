@@ -25,3 +25,7 @@ def vision_version_decided(sender: Any, proposal: Any, outcome: str, **kwargs: A
     else:
         version.status = VisionVersion.Status.REJECTED
     version.save(update_fields=["status", "agreed_at", "updated_at"])
+    if outcome == "agreed":
+        from .services import version_agreement_record
+
+        version_agreement_record(version=version)  # the agreement appears in the venue's decision log

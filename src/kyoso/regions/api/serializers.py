@@ -75,3 +75,12 @@ class PersonInputSerializer(serializers.Serializer):
     researchmap_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
     orcid = serializers.CharField(max_length=19, required=False, allow_blank=True)
     erad_id = serializers.CharField(max_length=8, required=False, allow_blank=True)
+
+
+class AffiliationInputSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    department = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    effort_share = serializers.IntegerField(min_value=0, max_value=100)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)

@@ -22,11 +22,11 @@ def test_regions_api_filters_by_parent(regions):
     assert APIClient().get("/api/v1/regions/22130/").json()["name_en"] == "Hamamatsu City"
 
 
-def test_only_staff_may_write_and_token_auth_works(users, regions):
+def test_only_secretariat_and_staff_may_write_and_token_auth_works(users, regions):
     payload = {"name": "API株式会社", "sector": "industry", "kind": "sme", "region": "22130"}
     assert APIClient().post("/api/v1/organizations/", payload).status_code in (401, 403)
     client = APIClient()
-    client.force_authenticate(users["secretariat"])
+    client.force_authenticate(users["company"])
     assert client.post("/api/v1/organizations/", payload).status_code == 403
     token = Token.objects.create(user=users["admin"])
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")

@@ -68,8 +68,17 @@ def test_a_saved_version_is_proposed_endorsed_by_every_sector_and_supersedes_ver
     venue_services.endorsement_record(actor=None, proposal=proposed.proposal,
                                       representative=representative("government"), stance="endorse")
     proposed.refresh_from_db()
+    assert proposed.status == VisionVersion.Status.PROPOSED  # a vision version also needs a top-layer endorsement
+    top = Representative.objects.filter(membership__venue__slug=SLUG, layer="top").exclude(
+        endorsements__proposal=proposed.proposal).first()
+    venue_services.endorsement_record(actor=None, proposal=proposed.proposal, representative=top, stance="endorse")
+    proposed.refresh_from_db()
     first.refresh_from_db()
     assert proposed.status == VisionVersion.Status.AGREED and proposed.agreed_at is not None
+    # The agreement is itself a decision of the venue, in its decision log with the sectors that endorsed it.
+    decision = proposed.proposal.decision
+    assert decision.status == "finalised" and decision.number and str(proposed.number) in decision.title
+    assert decision in vision().venue.decisions.all()
     assert first.status == VisionVersion.Status.SUPERSEDED
     assert queries.dashboard(vision(), timezone.localdate()).current_version == proposed
 
