@@ -42,10 +42,20 @@ class Rule:
         return self.name
 
 
-def _roles(user: Any) -> frozenset[str]:
-    from kyoso.venues.queries import roles_of  # late import: venues depends on common
+# Venue roles are venues' business and venues depends on common, not the other way round: the venues app
+# registers the function that answers "which roles does this user hold in any venue?" when it is ready
+# (``VenuesConfig.ready``). Until one is registered nobody holds a role, so the rules below fail closed.
+_roles_provider: Callable[[Any], frozenset[str]] | None = None
 
-    return roles_of(user)
+
+def register_roles_provider(provider: Callable[[Any], frozenset[str]]) -> None:
+    """Called once by the app that owns venue roles (``kyoso.venues``)."""
+    global _roles_provider
+    _roles_provider = provider
+
+
+def _roles(user: Any) -> frozenset[str]:
+    return _roles_provider(user) if _roles_provider is not None else frozenset()
 
 
 def standing(user: Any) -> str:

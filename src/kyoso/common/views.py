@@ -1,4 +1,4 @@
-"""Site-wide pages: home, health check and error pages."""
+"""Site-wide pages: health check and error pages (the home page is ``kyoso.venues.home``)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from kyoso.common.access import PUBLIC, access, standing
-from kyoso.regions import queries as region_queries
-from kyoso.venues.models import Venue
-
-
-@require_safe
-@access(PUBLIC)
-def home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "counts": region_queries.directory_counts(),
-        "venues": Venue.objects.visible_to(request.user).order_by("name")[:10],
-    }
-    return render(request, "common/home.html", context)
 
 
 @require_safe
