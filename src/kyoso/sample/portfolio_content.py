@@ -4,15 +4,16 @@ per fiscal year and actually provided (one partner over-provided, some well shor
 periodic reports on the venue's schedule (some missing or late) and, so, every review signal firing for
 some projects and staying quiet for others. Dates are relative to today so that the demo stays current.
 
-Everything here is invented sample text and figures. Real public bodies appear by name only; nothing here
-is a statement, commitment or output of theirs. Everything is written through ``kyoso.portfolio.services``
+Everything here is invented sample text and figures, and every lead, participant and partner is an invented
+organisation (see the convention in ``region``): no real public body or university commits, provides, leads,
+joins or is judged here. Everything is written through ``kyoso.portfolio.services``
 so that the audit trail is complete.
 
 Which project shows which signal (see ``domain/signals.py`` for the rules):
 
 * resource shortfall — ``湖西地区のオンデマンド乗合交通`` (the company's staff short while the bank
   over-provided its cash), ``養殖いけすの自動給餌装置`` (critical: cash at 20 %), ``ドローンによる赤潮の
-  広域観測`` (the prefecture's cash at half);
+  広域観測`` (サンプル県's cash at half);
 * KPI contribution stalled — ``配車エンジンの事業化`` (no output tied to the spin-out KPI for a year);
 * researcher convenience — ``赤潮予測モデルの高度化`` (seven papers and talks against one prototype);
 * stale reporting — ``中山間地の自動運転バス実証`` (two reports missing), ``ドローンによる赤潮の広域観測``
@@ -31,17 +32,18 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kyoso.common.domain.fiscal import fiscal_year as _fiscal_year
 from kyoso.portfolio import services
 from kyoso.portfolio.domain.signals import report_period_ends
 from kyoso.regions.models import Organization, Person
 from kyoso.venues.models import Venue
 from kyoso.visions.models import Kpi, ResearchTheme
 
-# Short names of the organisations used below (all of them exist both in the demo and in the tests).
+# Short names of the organisations used below (all invented; region.SAMPLE_ORGANIZATIONS creates them).
 ORGS = {
-    "uni": "mext:F122110106224",  # 静岡大学
-    "city": "jis:22130",  # 浜松市
-    "pref": "jis:22",  # 静岡県
+    "uni": "sample:uni",  # サンプル工業大学
+    "city": "sample:city",  # 遠州サンプル市
+    "pref": "sample:pref",  # サンプル県
     "seimitsu": "sample:enshu-seimitsu",
     "tenryu": "sample:tenryu-robotics",
     "foods": "sample:hamana-foods",
@@ -170,7 +172,7 @@ PROJECTS: tuple[P, ...] = (
       kpis=(("joint-research", "モデルの利用企業との共同研究（サンプル）"),),
       participants=(("uni", "pi", "researcher"), ("uni", "coordinator", "ura"),
                     ("national", "government_contact", "observer"), ("foods", "co_researcher", None)),
-      commitments=(C("national", "cash", 10_000_000, description="共創の場プログラムの研究開発費"),
+      commitments=(C("national", "cash", 10_000_000, description="地域共創サンプルプログラムの研究開発費"),
                    C("uni", "staff", 8), C("foods", "data", 1, description="過去10年の赤潮被害記録")),
       outputs=(Out("paper", "赤潮予測のための深層学習モデル（サンプル）", 700),
                Out("presentation", "国際ワークショップでの発表（サンプル）", 600),
@@ -328,7 +330,7 @@ PROJECTS: tuple[P, ...] = (
       "basic_research", "uni", 1300, themes=("aquaculture",), interval=12,
       kpis=(("joint-research", "研究成果を使う企業との共同研究（サンプル）"),),
       participants=(("uni", "pi", "researcher"), ("national", "government_contact", "observer")),
-      commitments=(C("national", "cash", 8_000_000, description="共創の場プログラムの研究開発費"),
+      commitments=(C("national", "cash", 8_000_000, description="地域共創サンプルプログラムの研究開発費"),
                    C("uni", "staff", 12, ratio=0.85)),
       outputs=(Out("paper", "プランクトンの増殖と水温（サンプル）", 1000),
                Out("presentation", "プランクトン学会での発表（サンプル）", 800),
@@ -338,10 +340,6 @@ PROJECTS: tuple[P, ...] = (
                Out("paper", "赤潮の発生条件のまとめ（サンプル）", 100),
                Out("presentation", "水産学会での発表（サンプル）", 80))),
 )
-
-
-def _fiscal_year(day: dt.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

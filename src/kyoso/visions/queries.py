@@ -12,6 +12,8 @@ from django.db.models import Count, FloatField, Prefetch, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from kyoso.common.domain.fiscal import fiscal_year_end
+
 from .domain.forecast import Forecast, build_forecast
 from .domain.status import Assessment, assess
 from .domain.units import unit_rules
@@ -28,7 +30,7 @@ class KpiState:
 
 
 def horizon_date(vision: Vision) -> dt.date:
-    return dt.date(vision.horizon_year + 1, 3, 31)
+    return fiscal_year_end(vision.horizon_year)
 
 
 def kpi_histories(kpi_ids: list[int]) -> dict[int, list[tuple[dt.date, float]]]:
@@ -76,13 +78,21 @@ class Dashboard:
     changed_milestones: list[Milestone]
 
 
-def vision_kpis(vision: Vision) -> QuerySet[Kpi]:
-    return vision.kpis.select_related("goal", "owner", "vision").prefetch_related("targets")
+def visible(queryset: QuerySet[Any], reader: Any) -> QuerySet[Any]:
+    """``queryset.visible_to(reader)``; ``reader=None`` is the system itself (sample builder, commands): all."""
+    return queryset if reader is None else queryset.visible_to(reader)
 
 
-def dashboard(vision: Vision, today: dt.date) -> Dashboard:
-    """Each goal with its KPIs' statuses, milestones due, and what changed since the last meeting."""
-    kpis = list(vision_kpis(vision))
+def vision_kpis(vision: Vision, reader: Any = None) -> QuerySet[Kpi]:
+    """The vision's KPIs that ``reader`` may see (``Kpi.objects.visible_to``)."""
+    return visible(Kpi.objects.filter(vision=vision), reader).select_related(
+        "goal", "owner", "vision").prefetch_related("targets")
+
+
+def dashboard(vision: Vision, today: dt.date, reader: Any = None) -> Dashboard:
+    """Each goal with its KPIs' statuses, milestones due, and what changed since the last meeting; counts and
+    changes are computed from what ``reader`` may see only."""
+    kpis = list(vision_kpis(vision, reader))
     histories = kpi_histories([k.pk for k in kpis])
     # The dashboard needs only each KPI's point forecast to decide its status: no bootstrap band, and long
     # monthly series averaged into at most 48 periods (the KPI page fits the full series with its band).
@@ -101,14 +111,16 @@ def dashboard(vision: Vision, today: dt.date) -> Dashboard:
     return Dashboard(
         goals=goals,
         status_counts=dict(counts),
-        milestones_due=list(vision.milestones.filter(status="planned", due_date__lte=today + dt.timedelta(days=90))
+        milestones_due=list(visible(Milestone.objects.filter(vision=vision), reader)
+                            .filter(status="planned", due_date__lte=today + dt.timedelta(days=90))
                             .select_related("goal").order_by("due_date")[:20]),
         current_version=next((v for v in versions if v.status == VisionVersion.Status.AGREED), None),
         latest_version=versions[0] if versions else None,
         since=last_meeting,
-        changed_observations=(Observation.objects.filter(kpi__vision=vision, updated_at__gte=last_meeting).count()
-                              if last_meeting else 0),
-        changed_milestones=(list(vision.milestones.filter(updated_at__gte=last_meeting).order_by("-updated_at")[:10])
+        changed_observations=(visible(Observation.objects.filter(kpi__vision=vision), reader)
+                              .filter(updated_at__gte=last_meeting).count() if last_meeting else 0),
+        changed_milestones=(list(visible(Milestone.objects.filter(vision=vision), reader)
+                                 .filter(updated_at__gte=last_meeting).order_by("-updated_at")[:10])
                             if last_meeting else []),
     )
 
@@ -121,12 +133,15 @@ def kpi_detail(kpi: Kpi, today: dt.date) -> KpiState:
 # --- Backcasting --------------------------------------------------------------------------------
 
 
-def backcasting_tree(vision: Vision) -> list[Goal]:
-    """Goals → KPIs → issues → themes (→ projects, once the portfolio exists), prefetched in a few queries."""
+def backcasting_tree(vision: Vision, reader: Any = None) -> list[Goal]:
+    """Goals → KPIs → issues → themes (→ projects, once the portfolio exists), prefetched in a few queries;
+    only the KPIs ``reader`` may see."""
     themes = ResearchTheme.objects.order_by("id")
-    issues = RegionalIssue.objects.prefetch_related(Prefetch("themes", queryset=themes), "kpis").order_by("id")
-    return list(vision.goals.prefetch_related(
-        Prefetch("kpis", queryset=Kpi.objects.order_by("id")),
+    kpis = visible(Kpi.objects.all(), reader).order_by("id")
+    issues = RegionalIssue.objects.prefetch_related(Prefetch("themes", queryset=themes),
+                                                    Prefetch("kpis", queryset=kpis)).order_by("id")
+    return list(visible(Goal.objects.filter(vision=vision), reader).prefetch_related(
+        Prefetch("kpis", queryset=kpis),
         Prefetch("issues", queryset=issues),
     ).order_by("order", "id"))
 
@@ -139,10 +154,11 @@ class Gaps:
     projects_known: bool
 
 
-def gaps(vision: Vision) -> Gaps:
+def gaps(vision: Vision, reader: Any = None) -> Gaps:
     """KPIs that no theme serves (no issue with a theme points at them), issues with no theme, themes with
     no project. Projects come with the portfolio area; until then every theme is listed as without one."""
-    kpis = vision.kpis.annotate(n=Count("issues__themes")).filter(n=0).order_by("id")
+    kpis = visible(Kpi.objects.filter(vision=vision), reader).annotate(n=Count("issues__themes")).filter(
+        n=0).order_by("id")
     issues = vision.issues.annotate(n=Count("themes")).filter(n=0).order_by("id")
     themes = ResearchTheme.objects.filter(issue__vision=vision).select_related("issue")
     projects_known = hasattr(ResearchTheme, "projects")
@@ -165,9 +181,9 @@ class GraphEdge:
     target: str
 
 
-def backcasting_graph(vision: Vision) -> tuple[list[GraphNode], list[GraphEdge]]:
-    """Nodes and edges of vision → goals → KPIs → issues → themes for the graph view."""
-    tree = backcasting_tree(vision)
+def backcasting_graph(vision: Vision, reader: Any = None) -> tuple[list[GraphNode], list[GraphEdge]]:
+    """Nodes and edges of vision → goals → KPIs → issues → themes for the graph view (KPIs ``reader`` sees)."""
+    tree = backcasting_tree(vision, reader)
     nodes = [GraphNode("v", 0, vision.title, vision.get_absolute_url())]
     edges: list[GraphEdge] = []
     seen_issues: set[int] = set()

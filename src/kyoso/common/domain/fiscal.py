@@ -22,6 +22,11 @@ def fiscal_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
 
 
+def fiscal_year_end(year: int) -> dt.date:
+    """Last day (31 March) of fiscal year ``year``: ``fiscal_year_end(2025) == 2026-03-31``."""
+    return fiscal_year_bounds(year)[1]
+
+
 def era_year(year: int) -> tuple[str, int] | None:
     """The era and its year for a (fiscal) year, e.g. 2026 → ("令和", 8); None before Shōwa.
 

@@ -4,14 +4,16 @@ Standard library only. Same conventions as the KPI chart (``kyoso.visions.domain
 strict CSP (no script, no style attribute), ``role="img"`` with title and description, every mark has its own
 ``<title>``, and marks differ by **shape** as well as colour (circle: on track; triangle: resources without
 progress; square: progress despite a shortfall; diamond: both lagging). The page shows the same data as a
-table. All text is escaped; the output is deterministic.
+table. All text is escaped (``kyoso.common.domain.svg``); the output is deterministic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
+
+from kyoso.common.domain import svg
 
 WIDTH, HEIGHT = 640, 420
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 24, 56
@@ -24,7 +26,7 @@ COLOURS = {
     "progress_despite_shortfall": "#0017c1",
     "both_lagging": "#c4001a",
 }
-FONT_FAMILY = "'Noto Sans JP', 'Hiragino Sans', Meiryo, sans-serif"
+FONT_FAMILY = svg.FONT_FAMILY
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def _y(value: float) -> float:
 def _mark(point: ChartPoint) -> str:
     x, y = _x(min(max(point.provision, 0.0), 1.0)), _y(min(max(point.progress, 0.0), 1.0))
     colour = COLOURS.get(point.group, TEXT_COLOUR)
-    tip = f"<title>{escape(point.tooltip or point.label)}</title>"
+    tip = f"<title>{svg.text(point.tooltip or point.label)}</title>"
     cls = quoteattr(f"k-chart-point k-chart-{point.group}")
     if point.group == "resources_without_progress":
         shape = f'<polygon points="{x:.1f},{y - 7:.1f} {x - 7:.1f},{y + 6:.1f} {x + 7:.1f},{y + 6:.1f}"'
@@ -73,7 +75,7 @@ def render_progress_chart(points: Sequence[ChartPoint], text: ChartText, divide:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="k-chart" role="img" '
         f'aria-labelledby="pc-title pc-desc" font-family="{FONT_FAMILY}" font-size="12">',
-        f'<title id="pc-title">{escape(text.title)}</title><desc id="pc-desc">{escape(text.description)}</desc>',
+        f'<title id="pc-title">{svg.text(text.title)}</title><desc id="pc-desc">{svg.text(text.description)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
     ]
     for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
@@ -96,9 +98,9 @@ def render_progress_chart(points: Sequence[ChartPoint], text: ChartText, divide:
     parts.append(f'<line class="k-chart-axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{HEIGHT - BOTTOM}" '
                  f'stroke="{AXIS_COLOUR}"/>')
     parts.append(f'<text x="{(LEFT + WIDTH - RIGHT) / 2:.0f}" y="{HEIGHT - 14}" text-anchor="middle" '
-                 f'fill="{TEXT_COLOUR}">{escape(text.x_label)}</text>')
+                 f'fill="{TEXT_COLOUR}">{svg.text(text.x_label)}</text>')
     parts.append(f'<text x="16" y="{(TOP + HEIGHT - BOTTOM) / 2:.0f}" text-anchor="middle" fill="{TEXT_COLOUR}" '
-                 f'transform="rotate(-90 16 {(TOP + HEIGHT - BOTTOM) / 2:.0f})">{escape(text.y_label)}</text>')
+                 f'transform="rotate(-90 16 {(TOP + HEIGHT - BOTTOM) / 2:.0f})">{svg.text(text.y_label)}</text>')
     parts.extend(_mark(p) for p in points)
     parts.append("</svg>")
     return "".join(parts)

@@ -129,6 +129,28 @@ Does the project serve the agreed regional vision?
   of the vision (draft versions do not count).  With none, the signal fires
   (``serves_no_agreed_theme``, severity ``warning``); otherwise it does not
   (``serves_agreed_themes`` with the number).
+
+6. Past its end date (``past_end_date``)
+========================================
+Has a project that is still running (status ``active`` or ``paused``) passed its end date?
+
+* The signal fires when the project has an end date, is not closed (status ``completed`` or
+  ``stopped``), and more than ``overrun_grace_days`` [0] days have passed since the end date
+  (with 0: from the day after the end date).  Reason ``past_end_date`` with the end date and the
+  days since; the secretariat should close the project or extend it (a review recommending
+  "終了" or "見直し" with a new end date, which the venue decides).
+* Severity: ``critical`` when more than ``overrun_critical_days`` [180] days have passed since
+  the end date, otherwise ``warning``.
+* Otherwise it does not fire: ``no_end_date``, ``closed`` (with the status), or ``ends_later``
+  (with the end date and the days left; 0 on the end date itself).
+
+The resources-vs-progress chart
+===============================
+:func:`provision_groups` is the one computation behind both the resource-shortfall signal and
+the chart's provision position (``domain/progress.py``): each partner × kind group of due
+commitments with its amounts and whether it falls short.  The chart places a project at its
+**worst** group's capped rate and calls it well resourced exactly when the shortfall signal did
+not fire, so the chart and the list never disagree.
 """
 
 from __future__ import annotations
@@ -142,11 +164,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from kyoso.common.domain.fiscal import fiscal_year_end
+
 __all__ = [
     "ACADEMIC_KINDS",
     "COMMITMENT_KINDS",
     "COMMITMENT_UNITS",
     "DEFAULT_THRESHOLDS",
+    "DEFAULT_REPORT_INTERVAL_MONTHS",
+    "CLOSED_STATUSES",
     "IMPLEMENTATION_KINDS",
     "KPI_STATUSES",
     "PATENT_KINDS",
@@ -157,6 +183,7 @@ __all__ = [
     "OutputFact",
     "ProjectFacts",
     "ProjectReview",
+    "ProvisionGroup",
     "Reason",
     "ReportFact",
     "Signal",
@@ -164,7 +191,11 @@ __all__ = [
     "evaluate",
     "evaluate_portfolio",
     "explain_en",
+    "provision_groups",
+    "report_due",
+    "report_is_late",
     "report_period_ends",
+    "submissions_by_period",
 ]
 
 # --- vocabulary -----------------------------------------------------------------------------
@@ -174,9 +205,16 @@ KPI_STALLED = "kpi_stalled"
 RESEARCHER_CONVENIENCE = "researcher_convenience"
 STALE_REPORTING = "stale_reporting"
 ORPHANED = "orphaned"
+PAST_END_DATE = "past_end_date"
 
 #: The signals in the order :func:`evaluate` returns them.
-SIGNAL_CODES: tuple[str, ...] = (RESOURCE_SHORTFALL, KPI_STALLED, RESEARCHER_CONVENIENCE, STALE_REPORTING, ORPHANED)
+SIGNAL_CODES: tuple[str, ...] = (
+    RESOURCE_SHORTFALL, KPI_STALLED, RESEARCHER_CONVENIENCE, STALE_REPORTING, ORPHANED, PAST_END_DATE
+)
+#: Project statuses of a closed project (never past its end date).
+CLOSED_STATUSES: frozenset[str] = frozenset({"completed", "stopped"})
+#: The reporting interval a venue's new projects get when the venue set none.
+DEFAULT_REPORT_INTERVAL_MONTHS = 6
 
 INFO = "info"
 WARNING = "warning"
@@ -226,6 +264,10 @@ R_REPORT_PENDING = "report_pending"
 R_REPORTS_UP_TO_DATE = "reports_up_to_date"
 R_SERVES_NO_AGREED_THEME = "serves_no_agreed_theme"
 R_SERVES_AGREED_THEMES = "serves_agreed_themes"
+R_PAST_END_DATE = "past_end_date"
+R_NO_END_DATE = "no_end_date"
+R_CLOSED = "closed"
+R_ENDS_LATER = "ends_later"
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -247,11 +289,6 @@ def _decimal(value: Number, what: str) -> Decimal:
     if result < 0:
         raise ValueError(f"{what} must not be negative, not {value!r}")
     return result
-
-
-def fiscal_year_end(year: int) -> dt.date:
-    """Last day of Japanese fiscal year ``year`` (April–March): 31 March of ``year + 1``."""
-    return dt.date(year + 1, 3, 31)
 
 
 @dataclass(frozen=True)
@@ -338,6 +375,7 @@ class ProjectFacts:
     reports: tuple[ReportFact, ...] = ()
     report_interval_months: int = 6
     milestones: tuple[MilestoneFact, ...] = ()
+    status: str = "active"
 
     def __post_init__(self) -> None:
         if self.end is not None and self.end < self.start:
@@ -376,6 +414,10 @@ class Thresholds:
     report_due_days: int = 30
     #: Stale reporting is critical when at least this many reports are missing.
     stale_critical_missing: int = 2
+    #: A running project is past its end date once more than this many days have passed since it.
+    overrun_grace_days: int = 0
+    #: … and critically so after more than this many days.
+    overrun_critical_days: int = 180
 
     def __post_init__(self) -> None:
         for name in ("shortfall_ratio", "shortfall_critical_ratio"):
@@ -391,6 +433,8 @@ class Thresholds:
             "convenience_min_academic",
             "convenience_min_academic_while_overdue",
             "report_due_days",
+            "overrun_grace_days",
+            "overrun_critical_days",
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -548,9 +592,81 @@ def submissions_by_period(ends: tuple[dt.date, ...], reports: Iterable[ReportFac
     return submitted
 
 
+def report_due(period_end: dt.date, thresholds: Thresholds) -> dt.date:
+    """The day a periodic report is due: ``report_due_days`` after its period ends."""
+    return period_end + dt.timedelta(days=thresholds.report_due_days)
+
+
 def report_is_late(period_end: dt.date, today: dt.date, thresholds: Thresholds) -> bool:
     """A report counts as missing once its due date plus the grace period is over."""
-    return _grace_over(period_end + dt.timedelta(days=thresholds.report_due_days), today, thresholds.grace_days)
+    return _grace_over(report_due(period_end, thresholds), today, thresholds.grace_days)
+
+
+@dataclass(frozen=True)
+class ProvisionGroup:
+    """One partner's due commitments of one kind, added up over the due fiscal years (see "Resource
+    shortfall"): what was committed and provided, per year, and whether it falls short of the thresholds."""
+
+    partner_id: Any
+    partner_name: str
+    kind: str
+    committed: Decimal
+    provided: Decimal
+    by_year: tuple[tuple[int, Decimal, Decimal], ...]
+    short: bool
+    critical: bool
+
+    @property
+    def capped_rate(self) -> float:
+        """``min(provided ÷ committed, 1)``."""
+        return float(min(self.provided / self.committed, Decimal(1)))
+
+
+@dataclass(frozen=True)
+class DueProvision:
+    groups: tuple[ProvisionGroup, ...]
+    #: Commitments due (plus grace) on the day, and those not yet due with the earliest of their due dates.
+    checked: int
+    pending: int
+    next_due: dt.date | None
+
+
+def provision_groups(commitments: Iterable[CommitmentFact], today: dt.date,
+                     thresholds: Thresholds = DEFAULT_THRESHOLDS) -> DueProvision:
+    """The partner × kind groups of the commitments due (plus grace) on ``today``, in order of first
+    appearance; groups whose due commitments add up to 0 are left out. Also the number of commitments not
+    yet due and the earliest of their due dates."""
+    sums: dict[tuple[Any, str], list[Any]] = {}
+    next_due: dt.date | None = None
+    pending = checked = 0
+    for c in commitments:
+        assert c.due is not None  # set in __post_init__
+        if not _grace_over(c.due, today, thresholds.grace_days):
+            pending += 1
+            if next_due is None or c.due < next_due:
+                next_due = c.due
+            continue
+        checked += 1
+        committed = _decimal(c.committed, "committed")
+        provided = _decimal(c.provided, "provided")
+        group = sums.get((c.partner_id, c.kind))
+        if group is None:
+            group = sums[(c.partner_id, c.kind)] = [c.partner_name, Decimal(0), Decimal(0), {}]
+        group[1] += committed
+        group[2] += provided
+        year = group[3].setdefault(c.fiscal_year, [Decimal(0), Decimal(0)])
+        year[0] += committed
+        year[1] += provided
+    limit = Decimal(repr(float(thresholds.shortfall_ratio)))
+    critical_limit = Decimal(repr(float(thresholds.shortfall_critical_ratio)))
+    groups = tuple(
+        ProvisionGroup(partner_id, name, kind, committed, provided,
+                       tuple((y, a[0], a[1]) for y, a in sorted(years.items())),
+                       short=provided < limit * committed, critical=provided < critical_limit * committed)
+        for (partner_id, kind), (name, committed, provided, years) in sums.items()
+        if committed != 0  # nothing was promised, so nothing can be missing
+    )
+    return DueProvision(groups, checked, pending, next_due)
 
 
 # --- 1. resource shortfall --------------------------------------------------------------------
@@ -559,63 +675,39 @@ def report_is_late(period_end: dt.date, today: dt.date, thresholds: Thresholds) 
 def _resource_shortfall(project: ProjectFacts, today: dt.date, thresholds: Thresholds) -> Signal:
     if not project.commitments:
         return _fine(RESOURCE_SHORTFALL, Reason(R_NO_COMMITMENTS, {}))
-    # (partner_id, kind) -> [partner_name, committed, provided, {fiscal_year: [committed, provided]}]
-    groups: dict[tuple[Any, str], list[Any]] = {}
-    next_due: dt.date | None = None
-    pending = 0
-    for c in project.commitments:
-        assert c.due is not None  # set in __post_init__
-        if not _grace_over(c.due, today, thresholds.grace_days):
-            pending += 1
-            if next_due is None or c.due < next_due:
-                next_due = c.due
-            continue
-        committed = _decimal(c.committed, "committed")
-        provided = _decimal(c.provided, "provided")
-        group = groups.get((c.partner_id, c.kind))
-        if group is None:
-            group = groups[(c.partner_id, c.kind)] = [c.partner_name, Decimal(0), Decimal(0), {}]
-        group[1] += committed
-        group[2] += provided
-        year = group[3].setdefault(c.fiscal_year, [Decimal(0), Decimal(0)])
-        year[0] += committed
-        year[1] += provided
-    if not groups:
+    due = provision_groups(project.commitments, today, thresholds)
+    if not due.checked:
         return _fine(
             RESOURCE_SHORTFALL,
             Reason(
                 R_NOTHING_DUE_YET,
-                {"commitments": pending, "next_due": _iso(next_due), "grace_days": thresholds.grace_days},
+                {"commitments": due.pending, "next_due": _iso(due.next_due), "grace_days": thresholds.grace_days},
             ),
         )
-    limit = Decimal(repr(float(thresholds.shortfall_ratio)))
-    critical_limit = Decimal(repr(float(thresholds.shortfall_critical_ratio)))
     short: list[tuple[tuple[Any, ...], Reason]] = []
     fine: list[tuple[tuple[Any, ...], Reason]] = []
     critical = False
-    for (partner_id, kind), (name, committed, provided, years) in groups.items():
-        if committed == 0:
-            continue  # nothing was promised, so nothing can be missing
+    for group in due.groups:
+        committed, provided = group.committed, group.provided
         params = {
-            "partner_id": partner_id,
-            "partner_name": name,
-            "kind": kind,
-            "unit": COMMITMENT_UNITS[kind],
+            "partner_id": group.partner_id,
+            "partner_name": group.partner_name,
+            "kind": group.kind,
+            "unit": COMMITMENT_UNITS[group.kind],
             "committed": _out(committed),
             "provided": _out(provided),
             "missing": _out(max(Decimal(0), committed - provided)),
             "ratio": float(provided / committed),
             "shortfall_ratio": thresholds.shortfall_ratio,
-            "fiscal_years": sorted(years),
+            "fiscal_years": [year for year, _c, _p in group.by_year],
             "by_fiscal_year": [
-                {"fiscal_year": year, "committed": _out(amounts[0]), "provided": _out(amounts[1])}
-                for year, amounts in sorted(years.items())
+                {"fiscal_year": year, "committed": _out(c), "provided": _out(p)} for year, c, p in group.by_year
             ],
         }
-        key = (name, str(partner_id), COMMITMENT_KINDS.index(kind))
-        if provided < limit * committed:
+        key = (group.partner_name, str(group.partner_id), COMMITMENT_KINDS.index(group.kind))
+        if group.short:
             short.append((key, Reason(R_SHORTFALL, params)))
-            critical = critical or provided < critical_limit * committed
+            critical = critical or group.critical
         else:
             fine.append((key, Reason(R_PROVIDED_ENOUGH, params)))
     if short:
@@ -833,7 +925,24 @@ def _orphaned(project: ProjectFacts, today: dt.date, thresholds: Thresholds) -> 
     return _fine(ORPHANED, Reason(R_SERVES_AGREED_THEMES, {"themes_agreed": project.themes_agreed}))
 
 
-_CHECKS = (_resource_shortfall, _kpi_stalled, _researcher_convenience, _stale_reporting, _orphaned)
+# --- 6. past its end date -------------------------------------------------------------------
+
+
+def _past_end_date(project: ProjectFacts, today: dt.date, thresholds: Thresholds) -> Signal:
+    if project.end is None:
+        return _fine(PAST_END_DATE, Reason(R_NO_END_DATE, {}))
+    if project.status in CLOSED_STATUSES:
+        return _fine(PAST_END_DATE, Reason(R_CLOSED, {"status": project.status, "end": project.end.isoformat()}))
+    days = (today - project.end).days
+    if days > thresholds.overrun_grace_days:
+        severity = CRITICAL if days > thresholds.overrun_critical_days else WARNING
+        return Signal(PAST_END_DATE, severity, True, (
+            Reason(R_PAST_END_DATE, {"end": project.end.isoformat(), "days_since": days, "status": project.status,
+                                     "grace_days": thresholds.overrun_grace_days}),))
+    return _fine(PAST_END_DATE, Reason(R_ENDS_LATER, {"end": project.end.isoformat(), "days_left": max(0, -days)}))
+
+
+_CHECKS = (_resource_shortfall, _kpi_stalled, _researcher_convenience, _stale_reporting, _orphaned, _past_end_date)
 
 
 # --- entry points ----------------------------------------------------------------------------
@@ -935,6 +1044,12 @@ _TEMPLATES_EN: Mapping[str, str] = {
     ),
     R_SERVES_NO_AGREED_THEME: "The project serves no theme of an agreed vision.",
     R_SERVES_AGREED_THEMES: "The project serves {themes_agreed} themes of an agreed vision.",
+    R_PAST_END_DATE: (
+        "The project ended on {end} ({days_since} days ago) but is still {status}: close it or extend it."
+    ),
+    R_NO_END_DATE: "The project has no end date.",
+    R_CLOSED: "The project is {status}.",
+    R_ENDS_LATER: "The project ends on {end} ({days_left} days left).",
 }
 
 

@@ -23,14 +23,18 @@ All user-supplied text is escaped; the output is deterministic (same input, same
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
-import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+
+from kyoso.common.domain.fiscal import fiscal_year as _fiscal_year
+from kyoso.common.domain.svg import FONT_FAMILY, XML_NS, element_id
+from kyoso.common.domain.svg import attrs as _attrs
+from kyoso.common.domain.svg import element as _el
+from kyoso.common.domain.svg import num as _num
+from kyoso.common.domain.svg import text as _text
 
 __all__ = ["CSS_CLASSES", "ChartLabels", "format_number", "nice_ticks", "render_kpi_chart"]
 
@@ -46,7 +50,6 @@ TEXT_COLOUR = "#333333"
 AXIS_COLOUR = "#767676"
 GRID_COLOUR = "#e3e3e3"
 BACKGROUND_COLOUR = "#ffffff"
-FONT_FAMILY = "'Noto Sans JP', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', Meiryo, sans-serif"
 
 CSS_CLASSES = (
     "k-chart",  # the <svg> itself
@@ -69,7 +72,6 @@ CSS_CLASSES = (
 
 _ForecastRow = tuple[dt.date, float, float, float]
 
-XML_NS = "http://www.w3.org/2000/svg"
 FONT_SIZE = 13
 MAX_X_LABELS = 10
 
@@ -179,16 +181,8 @@ def _tick_decimals(ticks: Sequence[float]) -> int:
     return max(0, -math.floor(math.log10(step) + 1e-9))
 
 
-def _fiscal_year(day: dt.date) -> int:
-    """The Japanese fiscal year (April to March) a day belongs to."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 # --------------------------------------------------------------------------------------------
 # Text helpers
-
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 class _Fields(dict[str, object]):
     """Format fields; an unknown ``{name}`` stays in the text instead of raising KeyError."""
@@ -202,33 +196,6 @@ def _fill(template: str, **fields: object) -> str:
         return template.format_map(_Fields(fields))
     except (ValueError, AttributeError, IndexError, TypeError):
         return template  # a malformed format string is shown as is, never breaks the page
-
-
-def _clean(text: object) -> str:
-    """Text safe for XML 1.0 (characters XML forbids are dropped)."""
-    return _INVALID_XML.sub("", str(text))
-
-
-def _text(text: object) -> str:
-    return escape(_clean(text))
-
-
-def _attrs(attrs: dict[str, object]) -> str:
-    return "".join(f" {name}={quoteattr(_clean(value))}" for name, value in attrs.items() if value is not None)
-
-
-def _el(tag: str, attrs: dict[str, object], content: str | None = None) -> str:
-    if content is None:
-        return f"<{tag}{_attrs(attrs)}/>"
-    return f"<{tag}{_attrs(attrs)}>{content}</{tag}>"
-
-
-def _num(value: float) -> str:
-    """A coordinate: one decimal at most."""
-    text = f"{value:.1f}"
-    if text.endswith(".0"):
-        text = text[:-2]
-    return "0" if text == "-0" else text
 
 
 def _text_width(text: str, size: float = FONT_SIZE) -> float:
@@ -309,10 +276,7 @@ def _svg_open(*, width: int, height: int, chart_id: str, classes: str) -> str:
 
 
 def _chart_id(given: str | None, *parts: str) -> str:
-    if given:
-        return re.sub(r"[^A-Za-z0-9_-]", "-", given) or "k-chart"
-    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()
-    return f"k-chart-{digest[:12]}"
+    return element_id("k-chart", given, *parts)
 
 
 def render_kpi_chart(

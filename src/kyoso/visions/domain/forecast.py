@@ -92,7 +92,7 @@ from itertools import repeat
 from operator import add, itemgetter, mul, sub
 from statistics import NormalDist, median
 
-from kyoso.common.domain.fiscal import fiscal_year, fiscal_year_bounds
+from kyoso.common.domain.fiscal import fiscal_year, fiscal_year_end
 
 __all__ = [
     "ALL_PAIRS_MAX_N",
@@ -174,11 +174,6 @@ class Forecast:
     def has_trend(self) -> bool:
         """Whether a line was fitted (slope and intercept are known)."""
         return self.slope_per_year is not None and self.intercept is not None and self.origin is not None
-
-
-def fiscal_year_end(year: int) -> dt.date:
-    """Last day (31 March) of fiscal year ``year``: ``fiscal_year_end(2025) == 2026-03-31``."""
-    return fiscal_year_bounds(year)[1]
 
 
 def decimal_year(day: dt.date) -> float:

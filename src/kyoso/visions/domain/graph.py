@@ -34,13 +34,18 @@ All text is escaped; the output is deterministic (same input, same string).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+
+from kyoso.common.domain.svg import FONT_FAMILY, XML_NS, element_id
+from kyoso.common.domain.svg import attrs as _attrs
+from kyoso.common.domain.svg import clean as _clean
+from kyoso.common.domain.svg import element as _el
+from kyoso.common.domain.svg import num as _num
+from kyoso.common.domain.svg import text as _text
 
 __all__ = [
     "CSS_CLASSES",
@@ -59,8 +64,6 @@ __all__ = [
     "wrap_label",
 ]
 
-XML_NS = "http://www.w3.org/2000/svg"
-FONT_FAMILY = "'Noto Sans JP', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', Meiryo, sans-serif"
 FONT_SIZE = 13
 LINE_HEIGHT = 16
 
@@ -131,7 +134,6 @@ class Edge:
 # Text
 
 
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
 # Kinsoku shori (JIS X 4051, simplified): characters that may not start / end a line.
 _NO_LINE_START = frozenset(
@@ -139,11 +141,6 @@ _NO_LINE_START = frozenset(
     "ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻‐゠–〜～…‥％%"
 )
 _NO_LINE_END = frozenset("([{（「『【〔〈《〘〖［｛“‘￥＄$#＃")
-
-
-def _clean(text: object) -> str:
-    """Text safe for XML 1.0 (characters XML forbids are dropped)."""
-    return _INVALID_XML.sub("", str(text))
 
 
 def _one_line(text: object) -> str:
@@ -523,33 +520,8 @@ def layout(nodes: Iterable[Any], edges: Iterable[Any]) -> dict[Any, tuple[float,
 # SVG
 
 
-def _attrs(attrs: dict[str, object]) -> str:
-    return "".join(f" {name}={quoteattr(_clean(value))}" for name, value in attrs.items() if value is not None)
-
-
-def _el(tag: str, attrs: dict[str, object], content: str | None = None) -> str:
-    if content is None:
-        return f"<{tag}{_attrs(attrs)}/>"
-    return f"<{tag}{_attrs(attrs)}>{content}</{tag}>"
-
-
-def _text(text: object) -> str:
-    return escape(_clean(text))
-
-
-def _num(value: float) -> str:
-    """A coordinate: one decimal at most."""
-    text = f"{value:.1f}"
-    if text.endswith(".0"):
-        text = text[:-2]
-    return "0" if text == "-0" else text
-
-
 def _graph_id(given: str | None, *parts: str) -> str:
-    if given:
-        return re.sub(r"[^A-Za-z0-9_-]", "-", given) or "k-graph"
-    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()
-    return f"k-graph-{digest[:12]}"
+    return element_id("k-graph", given, *parts)
 
 
 def _svg_open(*, width: float, height: float, ident: str, classes: str, role: str,
