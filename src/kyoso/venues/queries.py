@@ -10,10 +10,11 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kyoso.common.domain.fiscal import fiscal_year_bounds
+from kyoso.common.domain.sectors import SECTORS
 from kyoso.common.domain.text import query_terms
 from kyoso.regions.models import Organization
 
-from .domain.actions import ACTIVE, ActionRow, summarise
+from .domain.actions import ActionRow, summarise
 from .domain.composition import Composition, MemberRow, RepresentativeRow, compose
 from .models import (
     ActionItem,
@@ -26,8 +27,7 @@ from .models import (
     VenueRole,
 )
 
-SECTOR_ORDER = ("government", "academia", "industry", "finance", "civil_society")
-ACTIVE_STATUSES = [s.value for s in ACTIVE]
+SECTOR_ORDER = SECTORS  # 官・学・産・金・民 (kyoso.common.domain.sectors)
 
 
 def roles_of(user: Any) -> frozenset[str]:
@@ -121,10 +121,9 @@ def venue_home(venue: Venue, today: dt.date, soon_days: int = 14, recent_days: i
         recent_decisions=list(venue.decisions.filter(status=Decision.Status.FINALISED)
                               .order_by("-decided_on", "-number")[:8]),
         open_proposals=list(venue.decisions.filter(status=Decision.Status.PROPOSED).order_by("-updated_at")[:10]),
-        overdue_actions=list(_actions(venue).filter(status__in=ACTIVE_STATUSES, due_date__lt=today)
-                             .order_by("due_date", "id")[:20]),
-        due_soon_actions=list(_actions(venue).filter(status__in=ACTIVE_STATUSES, due_date__gte=today,
-                                                     due_date__lte=today + dt.timedelta(days=soon_days))
+        overdue_actions=list(_actions(venue).overdue(today).order_by("due_date", "id")[:20]),
+        due_soon_actions=list(_actions(venue).active().filter(due_date__gte=today,
+                                                              due_date__lte=today + dt.timedelta(days=soon_days))
                               .order_by("due_date", "id")[:20]),
         recently_completed=list(_actions(venue).filter(status="done",
                                                        completed_on__gte=today - dt.timedelta(days=recent_days))
@@ -148,12 +147,11 @@ class DecisionFilters:
     date_to: dt.date | None = None
 
 
-def decision_log(venue: Venue, filters: DecisionFilters, *, public_only: bool) -> QuerySet[Decision]:
-    """Decisions of a venue matching the filters. Search is by substring on NFKC-normalised terms, so a
-    query for 実証 finds 実証実験 (Japanese has no spaces to split words on)."""
-    qs = venue.decisions.select_related("agenda_item__meeting", "previous", "proposal")
-    if public_only:
-        qs = qs.public()
+def decision_log(venue: Venue, filters: DecisionFilters, *, user: Any) -> QuerySet[Decision]:
+    """Decisions of a venue that the user may read (``Decision.objects.visible_to``) matching the filters. Search is
+    by substring on NFKC-normalised terms, so a query for 実証 finds 実証実験 (Japanese has no spaces to split
+    words on)."""
+    qs = venue.decisions.visible_to(user).select_related("agenda_item__meeting", "previous", "proposal")
     for term in query_terms(filters.q):
         qs = qs.filter(Q(title__icontains=term) | Q(text__icontains=term) | Q(rationale__icontains=term)
                        | Q(applies_to__icontains=term))
@@ -170,7 +168,9 @@ def decision_log(venue: Venue, filters: DecisionFilters, *, public_only: bool) -
     if filters.date_to:
         qs = qs.filter(decided_on__lte=filters.date_to)
     # Undecided drafts first (they are what is being worked on), the same on SQLite and PostgreSQL.
-    return qs.prefetch_related("successors").order_by(F("decided_on").desc(nulls_first=True),
+    successors = Prefetch("successors", queryset=Decision.objects.visible_to(user).filter(
+        status=Decision.Status.FINALISED))
+    return qs.prefetch_related(successors).order_by(F("decided_on").desc(nulls_first=True),
                                                       F("number").desc(nulls_first=True), "-id")
 
 
@@ -185,18 +185,21 @@ def endorsed_sectors(decisions: list[Decision]) -> dict[int, list[str]]:
     return {d.pk: sorted(by_proposal.get(d.proposal_id, set()), key=SECTOR_ORDER.index) for d in decisions}
 
 
-def decision_chain(decision: Decision) -> tuple[list[Decision], list[Decision]]:
+def decision_chain(decision: Decision, user: Any) -> tuple[list[Decision], list[Decision]]:
     """Earlier decisions this one amends or revokes (oldest first) and later *finalised* ones that amend or
-    revoke it (a draft amendment changes nothing yet)."""
+    revoke it (a draft amendment changes nothing yet), as far as the user may read them."""
+    visible = Decision.objects.visible_to(user)
     earlier: list[Decision] = []
     current = decision.previous
     while current is not None and len(earlier) < 50:
+        if not visible.filter(pk=current.pk).exists():
+            break
         earlier.insert(0, current)
         current = current.previous
     later: list[Decision] = []
     frontier = [decision]
     while frontier and len(later) < 50:
-        successors = list(Decision.objects.filter(previous__in=frontier, status=Decision.Status.FINALISED)
+        successors = list(visible.filter(previous__in=frontier, status=Decision.Status.FINALISED)
                           .order_by("decided_on", "id"))
         later.extend(successors)
         frontier = successors
@@ -207,7 +210,7 @@ def decision_chain(decision: Decision) -> tuple[list[Decision], list[Decision]]:
 
 
 def overdue_actions(today: dt.date, *, venue: Venue | None = None, person: Any = None) -> QuerySet[ActionItem]:
-    qs = ActionItem.objects.filter(status__in=ACTIVE_STATUSES, due_date__lt=today)
+    qs = ActionItem.objects.overdue(today)
     if venue is not None:
         qs = qs.filter(venue=venue)
     if person is not None:
@@ -217,7 +220,5 @@ def overdue_actions(today: dt.date, *, venue: Venue | None = None, person: Any =
 
 def actions_of_person(person: Any, user: Any) -> QuerySet[ActionItem]:
     """A person's action items in the venues whose internal pages the user may still see."""
-    qs = ActionItem.objects.filter(owner_person=person)
-    if not getattr(user, "is_staff", False):
-        qs = qs.filter(venue__in=VenueRole.objects.filter(user=user).values("venue"))
+    qs = ActionItem.objects.visible_to(user).filter(owner_person=person)
     return qs.select_related("venue", "owner_organization", "decision").order_by("status", "due_date", "id")

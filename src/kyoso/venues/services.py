@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kyoso.common import audit
+from kyoso.common.domain.sectors import SECTORS
 from kyoso.regions.models import Organization, Person
 
 from .domain import endorsement as rules
@@ -272,7 +273,7 @@ def decision_create(*, actor: Any, venue: Venue, title: str, text: str, previous
 def decision_update(*, actor: Any, decision: Decision, expected_version: int, **changes: Any) -> Decision:
     """Edit a draft. Anything but a draft is immutable; a stale version raises EditConflict."""
     current = Decision.objects.select_for_update().get(pk=decision.pk)
-    if current.status != Decision.Status.DRAFT:
+    if not current.is_editable:
         raise PermissionDenied(_("案の段階を過ぎた決定は編集できません。変更は新しい決定で行います。"))
     if current.version != expected_version:
         raise EditConflict(theirs=current.text, mine=changes.get("text", current.text),
@@ -340,7 +341,7 @@ def evaluate_proposal(proposal: Proposal, endorsements: Iterable[Endorsement] | 
         required_sectors=proposal.required_sectors,
         rule=rules.Rule(proposal.rule),
         min_endorsements=proposal.min_endorsements,
-        all_sectors=("industry", "academia", "government", "finance", "civil_society"),
+        all_sectors=SECTORS,
         requirements=rules.Requirements(organizations=frozenset(proposal.required_organizations or ()),
                                         top_layer=proposal.require_top_layer,
                                         count_out_of_region=proposal.count_out_of_region,

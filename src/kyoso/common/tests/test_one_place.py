@@ -58,3 +58,18 @@ def test_every_chart_parses_whatever_the_text():
         root = ET.fromstring(drawn)
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
         assert "\x0b" not in drawn and "\ud800" not in drawn
+
+
+def test_one_sector_list_in_one_order():
+    from kyoso.common.domain.sectors import CORE_SECTORS, SECTORS, Sector, sector_rank
+    from kyoso.regions.domain import organizations
+    from kyoso.regions.models import SectorChoices
+    from kyoso.venues import queries
+    from kyoso.venues.domain import composition
+
+    assert SECTORS == ("government", "academia", "industry", "finance", "civil_society")  # 官・学・産・金・民
+    assert organizations.Sector is Sector
+    assert tuple(SectorChoices.values) == SECTORS
+    assert queries.SECTOR_ORDER == SECTORS
+    assert composition.CORE_SECTORS == CORE_SECTORS == ("government", "academia", "industry")
+    assert sorted(["media", "finance", "government"], key=sector_rank) == ["government", "finance", "media"]

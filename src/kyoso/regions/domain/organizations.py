@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kyoso.common.domain.sectors import Sector
 
-class Sector(StrEnum):
-    GOVERNMENT = "government"
-    ACADEMIA = "academia"
-    INDUSTRY = "industry"
-    FINANCE = "finance"
-    CIVIL_SOCIETY = "civil_society"
+__all__ = ["SECTOR_OF_KIND", "Kind", "Sector", "kind_fits_sector"]
 
 
 class Kind(StrEnum):

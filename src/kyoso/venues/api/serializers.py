@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from kyoso.api.fields import EnumField, sector_field
 from kyoso.api.scoped import RightsMixin
+from kyoso.common.domain.sectors import sector_rank
 from kyoso.regions.models import SectorChoices
 
 from ..domain.actions import is_overdue
@@ -35,7 +36,6 @@ from ..models import (
     Venue,
     VenueRole,
 )
-from ..queries import SECTOR_ORDER
 from ..services import evaluate_proposal
 
 # --- References -------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class DecisionSerializer(RightsMixin, serializers.ModelSerializer):
         return self.rights(decision.venue_id).is_member
 
     def _visible(self, decision: Decision, other: Decision) -> bool:
-        return self._member(decision) or (other.status == Decision.Status.FINALISED and other.is_public)
+        return self._member(decision) or other.is_public_record  # other: a decision of the same venue
 
     def _endorsements(self, decision: Decision) -> list[Endorsement]:
         return list(decision.proposal.endorsements.all()) if decision.proposal_id else []
@@ -273,7 +273,7 @@ class DecisionSerializer(RightsMixin, serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=sector_field()))
     def get_endorsed_sectors(self, decision: Decision) -> list[str]:
         sectors = {e.sector for e in self._endorsements(decision) if e.stance == Endorsement.StanceChoices.ENDORSE}
-        return sorted(sectors, key=lambda s: SECTOR_ORDER.index(s) if s in SECTOR_ORDER else len(SECTOR_ORDER))
+        return sorted(sectors, key=sector_rank)
 
     @extend_schema_field(ProposalSerializer(allow_null=True))
     def get_proposal(self, decision: Decision) -> dict[str, Any] | None:

@@ -6,14 +6,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kyoso.common.domain.sectors import CORE_SECTORS
+
 
 class Layer(StrEnum):
     TOP = "top"  # 首長・学長・社長
     MIDDLE = "middle"  # 管理職
     KEY_PERSON = "key_person"  # キーパーソン
-
-
-CORE_SECTORS = ("government", "academia", "industry")
 
 
 @dataclass(frozen=True)
