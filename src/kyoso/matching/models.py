@@ -26,6 +26,30 @@ class Source(models.TextChoices):
     MANUAL = "manual", _("手入力")
 
 
+class PublicQuerySet(models.QuerySet):
+    """Researchers' profiles and records are public data (researchmap, KAKEN): everyone may read them."""
+
+    def public(self) -> models.QuerySet:
+        return self
+
+    def visible_to(self, user: object) -> models.QuerySet:
+        return self.public()
+
+
+class VenueInternalQuerySet(models.QuerySet):
+    """Shortlists, contacts and cross-appointment proposals are venue-internal: visible only to those holding a
+    role in the venue (and staff), never to the public, whatever the venue's own visibility."""
+
+    def visible_to(self, user: object) -> models.QuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_staff", False):
+            return self
+        from kyoso.venues.models import VenueRole
+
+        return self.filter(venue__in=VenueRole.objects.filter(user=user).values("venue"))
+
+
 class Researcher(TimeStampedModel):
     """A researcher's public profile (氏名・所属・キーワード). Profiles are public data: anyone may read them."""
 
@@ -50,6 +74,8 @@ class Researcher(TimeStampedModel):
         help_text=_("クロスアポイントメントなどで所属を登録するときに使う、人のディレクトリの記録。"),
     )
     is_sample = models.BooleanField(_("サンプルデータ"), default=False)
+
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("研究者")
@@ -119,6 +145,8 @@ class ResearchRecord(TimeStampedModel):
     venue_name = models.CharField(_("掲載誌・会議・制度"), max_length=500, blank=True)
     external_id = models.CharField(_("外部ID"), max_length=200)
     url = models.URLField(_("URL"), max_length=500, blank=True)
+
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("研究業績")
@@ -197,6 +225,8 @@ class Shortlist(TimeStampedModel):
                                    on_delete=models.SET_NULL, related_name="+")
     is_sample = models.BooleanField(_("サンプルデータ"), default=False)
 
+    objects = VenueInternalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("候補リスト")
         verbose_name_plural = _("候補リスト")
@@ -269,6 +299,8 @@ class ContactNote(TimeStampedModel):
     summary = models.TextField(_("内容"), blank=True)
     is_sample = models.BooleanField(_("サンプルデータ"), default=False)
 
+    objects = VenueInternalQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("連絡記録")
         verbose_name_plural = _("連絡記録")
@@ -318,6 +350,8 @@ class CrossAppointmentProposal(TimeStampedModel):
         related_name="cross_appointment_proposal",
     )
     is_sample = models.BooleanField(_("サンプルデータ"), default=False)
+
+    objects = VenueInternalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("クロスアポイントメントの提案")

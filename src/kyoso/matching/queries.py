@@ -255,8 +255,8 @@ class MatchResult:
 
 def researchers_by_id(ids: set[str]) -> dict[str, Researcher]:
     pks = [int(i) for i in ids if str(i).isdigit()]
-    qs = Researcher.objects.filter(pk__in=pks).select_related("organization", "organization__region").prefetch_related(
-        "identities")
+    qs = (Researcher.objects.public().filter(pk__in=pks)
+          .select_related("organization", "organization__region").prefetch_related("identities"))
     return {str(r.pk): r for r in qs}
 
 
@@ -296,7 +296,7 @@ def _rows(matches: list[Match], researchers: dict[str, Researcher], records: dic
 def _records(matches: list[Match]) -> dict[str, ResearchRecord]:
     ids = {str(r.record_id) for m in matches for r in m.reasons if r.record_id is not None}
     pks = [int(i) for i in ids if i.isdigit()]
-    return {str(r.pk): r for r in ResearchRecord.objects.filter(pk__in=pks)} if pks else {}
+    return {str(r.pk): r for r in ResearchRecord.objects.public().filter(pk__in=pks)} if pks else {}
 
 
 def match_need(venue: Venue, need: str, filters: MatchFilters, *, today: dt.date, top: int = TOP,
@@ -434,10 +434,12 @@ def shortlists_of(venue: Venue) -> QuerySet[Shortlist]:
             .annotate(n_entries=Count("entries", distinct=True)))
 
 
-def shortlists_by_target(vision: Any) -> dict[str, list[Shortlist]]:
-    """Shortlists attached to the issues and themes of a vision, keyed ``issue:<pk>`` / ``theme:<pk>``."""
+def shortlists_by_target(vision: Any, user: Any) -> dict[str, list[Shortlist]]:
+    """Shortlists attached to the issues and themes of a vision that ``user`` may see (venue-internal: members
+    only), keyed ``issue:<pk>`` / ``theme:<pk>``."""
     by: dict[str, list[Shortlist]] = {}
-    qs = Shortlist.objects.filter(Q(issue__vision=vision) | Q(theme__issue__vision=vision)).select_related("venue")
+    qs = (Shortlist.objects.visible_to(user).filter(Q(issue__vision=vision) | Q(theme__issue__vision=vision))
+          .select_related("venue"))
     for shortlist in qs.order_by("-updated_at", "-id"):
         if shortlist.theme_id:
             by.setdefault(f"theme:{shortlist.theme_id}", []).append(shortlist)
@@ -485,7 +487,7 @@ def researcher_directory(q: str) -> QuerySet[Researcher]:
 
     from kyoso.common.domain.text import query_terms, to_hiragana
 
-    qs = Researcher.objects.select_related("organization").prefetch_related("identities")
+    qs = Researcher.objects.public().select_related("organization").prefetch_related("identities")
     for term in query_terms(q):
         escaped = json.dumps(term)[1:-1]  # keywords are stored as JSON text (non-ASCII escaped on SQLite)
         qs = qs.filter(Q(name__icontains=term) | Q(name_en__icontains=term)
@@ -515,7 +517,7 @@ def directory_sources() -> list[tuple[str, int]]:
     from django.db.models import Count
 
     counts: dict[str, int] = {}
-    for row in Researcher.objects.order_by().values("is_sample", "source").annotate(n=Count("id")):
+    for row in Researcher.objects.public().order_by().values("is_sample", "source").annotate(n=Count("id")):
         key = SAMPLE_SOURCE if row["is_sample"] else row["source"]
         counts[key] = counts.get(key, 0) + row["n"]
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

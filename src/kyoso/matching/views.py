@@ -157,7 +157,8 @@ def entry_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _shortlist(request: HttpRequest, slug: str, pk: int) -> tuple[Shortlist, VenueAccess]:
     venue, rights = _venue(request, slug)
-    shortlist = get_object_or_404(Shortlist.objects.select_related("venue", "issue", "theme", "created_by"),
+    shortlist = get_object_or_404(Shortlist.objects.visible_to(request.user).select_related(
+                                      "venue", "issue", "theme", "created_by"),
                                   venue=venue, pk=pk)
     return shortlist, rights
 
@@ -238,8 +239,8 @@ def proposal_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     venue, rights = _venue(request, slug)
     if not rights.is_secretariat:
         raise PermissionDenied(_("この操作は場の事務局だけが行えます。"))
-    proposal = get_object_or_404(CrossAppointmentProposal.objects.select_related("shortlist", "researcher"),
-                                 venue=venue, pk=pk)
+    proposal = get_object_or_404(CrossAppointmentProposal.objects.visible_to(request.user).select_related(
+                                     "shortlist", "researcher"), venue=venue, pk=pk)
     decision = request.POST.get("decision", "")
     try:
         if decision == "accept":
@@ -272,14 +273,16 @@ def researcher_list(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "page_obj": page, "q": q}
     if request.htmx and not request.htmx.boosted:
         return render(request, "matching/researcher_list.html#results", context)
+    context["sources"] = queries.directory_sources()
     return render(request, "matching/researcher_list.html", context)
 
 
 @require_safe
 @access(PUBLIC)
 def researcher_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    researcher = get_object_or_404(Researcher.objects.select_related("organization", "organization__region"), pk=pk)
+    researcher = get_object_or_404(Researcher.objects.visible_to(request.user).select_related(
+        "organization", "organization__region"), pk=pk)
     context = {"researcher": researcher, "records": researcher.records.order_by("-year", "type", "id"),
-               "identities": researcher.identities.all()}
+               "identities": researcher.identities.all(), "sources": queries.profile_sources(researcher)}
     return render(request, "matching/researcher_detail.html", context)
 

@@ -9,12 +9,14 @@ from django import template
 register = template.Library()
 
 
-@register.simple_tag
-def vision_shortlists(vision: Any) -> dict[str, dict[int, list[Any]]]:
-    """Shortlists of the vision's regional issues and themes, read once: ``{"issues": {pk: [...]}, "themes": ...}``."""
+@register.simple_tag(takes_context=True)
+def vision_shortlists(context: Any, vision: Any) -> dict[str, dict[int, list[Any]]]:
+    """Shortlists of the vision's regional issues and themes that the viewer may see (venue members only), read
+    once: ``{"issues": {pk: [...]}, "themes": ...}``."""
     from kyoso.matching.queries import shortlists_by_target
 
-    found = shortlists_by_target(vision)
+    request = context.get("request")
+    found = shortlists_by_target(vision, getattr(request, "user", None))
     out: dict[str, dict[int, list[Any]]] = {"issues": {}, "themes": {}}
     for key, lists in found.items():
         kind, _, pk = key.partition(":")
