@@ -6,10 +6,11 @@
 * **Sample** (``is_sample``, every name marked （サンプル） / (sample)): 264 invented researchers generated from
   field templates, on the sample region's issues (aquaculture and red tides, mobility in hilly areas, care,
   manufacturing, photonics, tea and citrus, tsunami, frailty, batteries, data for SMEs, ocean sensing,
-  tourism). They sit at real universities of Shizuoka Prefecture (each field at a plausible one: the venue's
-  members 静岡大学 and 浜松医科大学, the universities in Hamamatsu and Iwata, and 静岡理工科大学 in Fukuroi, which
-  is in the prefecture but outside the venue's area) and elsewhere in Japan, by the universities' names only:
-  nothing here is a statement or output of a real university or person. The mix is uneven on purpose, so
+  tourism). They sit at *invented* universities (every name contains サンプル; see the convention in
+  ``region``): in the area (each field at a plausible one: the venue's members サンプル工業大学 and サンプル医科大学,
+  further sample universities in the area, and サンプル理工科大学, which is in the prefecture but outside the
+  venue's area) and elsewhere in Japan (「北海道サンプル大学」…, with the prefecture only). No invented
+  researcher, paper, grant or patent is attributed to a real university or person. The mix is uneven on purpose, so
   that the capability gap shows: the region covers manufacturing and photonics well, aquaculture and ocean
   sensing mostly from outside.
 
@@ -38,16 +39,27 @@ REAL_FILES = (
 SAMPLE_FILENAME = "sample_researchers.jsonl"
 PER_TOPIC = 22
 
-# Real universities by name (the reference data's spelling). IN: the sample venue's area and its members.
-IN_REGION = ("静岡大学", "浜松医科大学", "静岡文化芸術大学", "光産業創成大学院大学", "聖隷クリストファー大学",
-             "静岡県立農林環境専門職大学", "静岡理工科大学", "天竜ロボティクス株式会社（サンプル）")
-MARINE = ("東京海洋大学", "北海道大学", "長崎大学", "鹿児島大学", "高知大学", "愛媛大学", "三重大学", "宮崎大学",
-          "広島大学", "東北大学", "九州大学", "京都大学")
-FARMING = ("東京農工大学", "宮崎大学", "鹿児島大学", "信州大学", "岐阜大学", "愛媛大学", "三重大学", "北海道大学",
-           "高知大学", "九州大学", "筑波大学", "京都大学")
-OUTSIDE = ("東京海洋大学", "北海道大学", "長崎大学", "鹿児島大学", "高知大学", "名古屋大学", "豊橋技術科学大学",
-           "福井大学", "東北大学", "九州大学", "筑波大学", "大阪大学", "三重大学", "愛媛大学", "名古屋工業大学",
-           "岐阜大学", "信州大学", "広島大学", "神戸大学", "東京農工大学", "宮崎大学", "京都大学")
+# Invented universities only (every name contains サンプル): an invented researcher never sits at a real one.
+# IN: the sample venue's area and its members (region.SAMPLE_ORGANIZATIONS creates them, so the import links them).
+IN_REGION = ("サンプル工業大学", "サンプル医科大学", "サンプル文化芸術大学", "サンプル光技術大学院大学",
+             "サンプル看護福祉大学", "サンプル農林環境専門職大学", "サンプル理工科大学",
+             "天竜ロボティクス株式会社（サンプル）")
+# Outside the region, by prefecture code (no organisation row: the profile carries the prefecture).
+OUTSIDE_PREFECTURES = {
+    "東京サンプル海洋大学": "13", "北海道サンプル大学": "01", "長崎サンプル大学": "42", "鹿児島サンプル大学": "46",
+    "高知サンプル大学": "39", "名古屋サンプル大学": "23", "豊橋サンプル技術科学大学": "23", "福井サンプル大学": "18",
+    "東北サンプル大学": "04", "九州サンプル大学": "40", "筑波サンプル大学": "08", "大阪サンプル大学": "27",
+    "三重サンプル大学": "24", "愛媛サンプル大学": "38", "名古屋サンプル工業大学": "23", "岐阜サンプル大学": "21",
+    "信州サンプル大学": "20", "広島サンプル大学": "34", "神戸サンプル大学": "28", "東京サンプル農工大学": "13",
+    "宮崎サンプル大学": "45", "京都サンプル大学": "26",
+}
+OUTSIDE = tuple(OUTSIDE_PREFECTURES)
+MARINE = ("東京サンプル海洋大学", "北海道サンプル大学", "長崎サンプル大学", "鹿児島サンプル大学", "高知サンプル大学",
+          "愛媛サンプル大学", "三重サンプル大学", "宮崎サンプル大学", "広島サンプル大学", "東北サンプル大学",
+          "九州サンプル大学", "京都サンプル大学")
+FARMING = ("東京サンプル農工大学", "宮崎サンプル大学", "鹿児島サンプル大学", "信州サンプル大学", "岐阜サンプル大学",
+           "愛媛サンプル大学", "三重サンプル大学", "北海道サンプル大学", "高知サンプル大学", "九州サンプル大学",
+           "筑波サンプル大学", "京都サンプル大学")
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,7 @@ class Topic:
     subjects: tuple[tuple[str, str], ...]
     methods: tuple[tuple[str, str], ...]
     goals: tuple[tuple[str, str], ...]
-    inside: tuple[str, ...] = ("静岡大学", "静岡理工科大学")  # plausible homes of the field in the region
+    inside: tuple[str, ...] = ("サンプル工業大学", "サンプル理工科大学")  # plausible homes of the field in the region
     outside: tuple[str, ...] = OUTSIDE
 
 
@@ -80,7 +92,7 @@ TOPICS = (
           (("被害を数日前に予測する", "forecast damage several days ahead"),
            ("生産者が早めにいけすを移動できるようにする", "let farmers move net pens in time"),
            ("発生の仕組みを明らかにする", "explain how outbreaks start")),
-          inside=("静岡大学", "静岡県立農林環境専門職大学"), outside=MARINE),
+          inside=("サンプル工業大学", "サンプル農林環境専門職大学"), outside=MARINE),
     Topic("mobility", 8,
           (("オンデマンド交通", "demand-responsive transport"), ("自動運転", "autonomous driving"),
            ("MaaS", "mobility as a service"), ("高齢者の移動", "mobility of older people"),
@@ -98,7 +110,7 @@ TOPICS = (
           (("待ち時間と費用を減らす", "cut waiting time and cost"),
            ("運転手不足でも移動を確保する", "keep people moving despite driver shortages"),
            ("持続可能な地域交通を設計する", "design sustainable local transport")),
-          inside=("静岡大学", "静岡理工科大学", "静岡文化芸術大学", "聖隷クリストファー大学")),
+          inside=("サンプル工業大学", "サンプル理工科大学", "サンプル文化芸術大学", "サンプル看護福祉大学")),
     Topic("care", 10,
           (("介護", "long-term care"), ("見守り", "remote monitoring"), ("介護ロボット", "care robotics"),
            ("リハビリテーション", "rehabilitation"), ("介護人材", "care workforce")),
@@ -115,7 +127,7 @@ TOPICS = (
           (("介護職員の負担を減らす", "reduce the workload of care staff"),
            ("事故を未然に防ぐ", "prevent accidents before they happen"),
            ("少ない人手で質の高い介護を続ける", "keep care quality with fewer staff")),
-          inside=("浜松医科大学", "聖隷クリストファー大学", "静岡大学", "静岡理工科大学")),
+          inside=("サンプル医科大学", "サンプル看護福祉大学", "サンプル工業大学", "サンプル理工科大学")),
     Topic("manufacturing", 12,
           (("精密加工", "precision machining"), ("協働ロボット", "collaborative robots"),
            ("予知保全", "predictive maintenance"), ("IoT", "industrial IoT"), ("生産技術", "production engineering")),
@@ -132,7 +144,8 @@ TOPICS = (
           (("不良品と停止時間を減らす", "reduce defects and downtime"),
            ("熟練技能を次の世代に伝える", "pass skilled know-how on to the next generation"),
            ("地域の部品産業の競争力を高める", "strengthen the regional parts industry")),
-          inside=("静岡大学", "静岡理工科大学", "天竜ロボティクス株式会社（サンプル）", "光産業創成大学院大学")),
+          inside=("サンプル工業大学", "サンプル理工科大学", "天竜ロボティクス株式会社（サンプル）",
+                  "サンプル光技術大学院大学")),
     Topic("photonics", 12,
           (("光技術", "photonics"), ("レーザー加工", "laser processing"), ("イメージング", "imaging"),
            ("光センサ", "optical sensors"), ("テラヘルツ", "terahertz")),
@@ -148,7 +161,7 @@ TOPICS = (
           (("新しい検査装置を実用化する", "bring new inspection instruments to market"),
            ("光産業の新事業をつくる", "create new photonics businesses"),
            ("測定を速く正確にする", "make measurement faster and more accurate")),
-          inside=("光産業創成大学院大学", "静岡大学", "浜松医科大学", "静岡理工科大学")),
+          inside=("サンプル光技術大学院大学", "サンプル工業大学", "サンプル医科大学", "サンプル理工科大学")),
     Topic("agriculture", 8,
           (("茶", "green tea"), ("みかん", "citrus"), ("スマート農業", "smart agriculture"),
            ("施設園芸", "greenhouse horticulture"), ("病害虫", "plant pests")),
@@ -164,7 +177,7 @@ TOPICS = (
           (("収量と品質を安定させる", "stabilise yield and quality"),
            ("少ない労力で栽培を続ける", "keep farming with less labour"),
            ("地域ブランドの価値を高める", "raise the value of regional brands")),
-          inside=("静岡県立農林環境専門職大学", "静岡大学"), outside=FARMING),
+          inside=("サンプル農林環境専門職大学", "サンプル工業大学"), outside=FARMING),
     Topic("disaster", 6,
           (("防災", "disaster risk reduction"), ("津波", "tsunami"), ("南海トラフ地震", "Nankai Trough earthquake"),
            ("避難", "evacuation"), ("地盤", "ground engineering")),
@@ -180,7 +193,7 @@ TOPICS = (
           (("逃げ遅れをなくす", "leave no one behind in evacuation"),
            ("自治体の防災計画を支える", "support municipal disaster plans"),
            ("被害を事前に小さくする", "reduce damage in advance")),
-          inside=("静岡大学", "静岡理工科大学", "静岡文化芸術大学")),
+          inside=("サンプル工業大学", "サンプル理工科大学", "サンプル文化芸術大学")),
     Topic("frailty", 10,
           (("フレイル", "frailty"), ("健康寿命", "healthy life expectancy"), ("生活習慣病", "lifestyle diseases"),
            ("運動", "physical activity"), ("栄養", "nutrition")),
@@ -196,7 +209,7 @@ TOPICS = (
           (("健康寿命を延ばす", "extend healthy life expectancy"),
            ("予防の効果を示す", "show what prevention achieves"),
            ("長く働ける地域をつくる", "help people work longer in good health")),
-          inside=("浜松医科大学", "聖隷クリストファー大学", "静岡大学")),
+          inside=("サンプル医科大学", "サンプル看護福祉大学", "サンプル工業大学")),
     Topic("energy", 6,
           (("蓄電池", "batteries"), ("電動化", "electrification"), ("水素", "hydrogen"),
            ("再生可能エネルギー", "renewable energy"), ("モーター", "electric motors")),
@@ -228,7 +241,7 @@ TOPICS = (
           (("現場でデータを使えるようにする", "make data usable on the shop floor"),
            ("人手不足の業務を支える", "support understaffed work"),
            ("意思決定を速くする", "speed up decisions")),
-          inside=("静岡大学", "静岡理工科大学", "静岡文化芸術大学")),
+          inside=("サンプル工業大学", "サンプル理工科大学", "サンプル文化芸術大学")),
     Topic("ocean", 3,
           (("海洋観測", "ocean observation"), ("ブイ", "buoys"), ("水中ロボット", "underwater robots"),
            ("沿岸環境", "coastal environment"), ("音響", "acoustics")),
@@ -243,7 +256,7 @@ TOPICS = (
           (("漁業者に観測データを届ける", "deliver observations to fishers"),
            ("海の変化を早く捉える", "detect changes in the sea early"),
            ("観測の費用を下げる", "make observation cheaper")),
-          inside=("静岡大学",), outside=MARINE),
+          inside=("サンプル工業大学",), outside=MARINE),
     Topic("tourism", 8,
           (("観光", "tourism"), ("地域経済", "regional economy"), ("まちづくり", "community development"),
            ("文化資源", "cultural heritage"), ("人口減少", "population decline")),
@@ -259,7 +272,7 @@ TOPICS = (
           (("地域の魅力を高める", "make the region more attractive"),
            ("政策の根拠を示す", "provide evidence for policy"),
            ("人口減少に適応する", "adapt to population decline")),
-          inside=("静岡文化芸術大学", "静岡大学")),
+          inside=("サンプル文化芸術大学", "サンプル工業大学")),
 )
 
 FAMILY = (("海野", "Umino"), ("浜名", "Hamana"), ("天竜", "Tenryu"), ("遠州", "Enshu"), ("磐田", "Iwata"),
@@ -313,6 +326,7 @@ def sample_profiles() -> list[dict]:
                 "name": f"{family[0]} {given[0]}（サンプル）",
                 "name_en": f"{given[1]} {family[1]} (sample)",
                 "organization": organization,
+                "prefecture_code": "22" if inside else OUTSIDE_PREFECTURES[organization],
                 "keywords": [k[1] if english_only else k[0] for k in keywords],
                 "records": _records(topic, rng, english_only, index),
             })

@@ -2,8 +2,9 @@
 meetings (three held, with minutes), decisions with per-sector endorsements (one amending another),
 and action items in every state. Dates are relative to today so that the demo always looks current.
 
-Everything here is invented sample text. Real public bodies appear by name only; the people who speak
-for them here are invented and every page says the content is sample data.
+Everything here is invented sample text, and every member is an invented organisation (see the convention
+in ``region``): no real public body or university is a member, endorses, owns an action or is named in a
+decision or the minutes.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from kyoso.venues.models import Decision, Representative, Venue
 
 # (reference key, sector override or "", in region)
 MEMBERS = (
-    ("jis:22130", "", True), ("jis:22", "", True), ("jis:22221", "", True),
-    ("mext:F122110106224", "", True), ("mext:F122110106233", "", True),
+    ("sample:city", "", True), ("sample:pref", "", True), ("sample:town", "", True),
+    ("sample:uni", "", True), ("sample:medical", "", True),
     ("sample:enshu-seimitsu", "", True), ("sample:tenryu-robotics", "", True), ("sample:hamana-foods", "", True),
     ("sample:enshu-mirai-bank", "", True), ("sample:residents-forum", "", True),
     ("sample:national-programme", "", False),
@@ -31,12 +32,12 @@ MEMBERS = (
 # Invented people who represent members (username of a persona, or a new sample person).
 # (org key, persona username or None, name, layer, title)
 REPRESENTATIVES = (
-    ("jis:22130", "secretariat", None, "key_person", "産業振興課 主任（事務局）"),
-    ("jis:22130", None, "細江 誠（サンプル）", "middle", "産業部 次長"),
-    ("jis:22", None, "引佐 恵（サンプル）", "middle", "経済産業部 産業イノベーション課長"),
-    ("mext:F122110106224", "ura", None, "key_person", "産学連携 URA"),
-    ("mext:F122110106224", None, "舞阪 理恵（サンプル）", "middle", "産学連携本部 部門長"),
-    ("mext:F122110106233", None, "佐久間 航（サンプル）", "key_person", "研究推進課 コーディネーター"),
+    ("sample:city", "secretariat", None, "key_person", "産業振興課 主任（事務局）"),
+    ("sample:city", None, "細江 誠（サンプル）", "middle", "産業部 次長"),
+    ("sample:pref", None, "引佐 恵（サンプル）", "middle", "経済産業部 産業イノベーション課長"),
+    ("sample:uni", "ura", None, "key_person", "産学連携 URA"),
+    ("sample:uni", None, "舞阪 理恵（サンプル）", "middle", "産学連携本部 部門長"),
+    ("sample:medical", None, "佐久間 航（サンプル）", "key_person", "研究推進課 コーディネーター"),
     ("sample:enshu-seimitsu", "company", None, "middle", "技術開発部 部長"),
     ("sample:enshu-seimitsu", None, "鷲津 大樹（サンプル）", "top", "代表取締役社長"),
     ("sample:tenryu-robotics", None, "龍山 翼（サンプル）", "top", "代表取締役CEO"),
@@ -132,7 +133,8 @@ def build_venue_content(venue: Venue, actor: Any, today: dt.date | None = None) 
 
     m1 = services.meeting_create(actor=actor, venue=venue, title="第1回 全体会議（サンプル）",
                                  starts_at=_at(today - dt.timedelta(days=160), 14),
-                                 ends_at=_at(today - dt.timedelta(days=160), 16), place="浜松市内の会議室（サンプル）",
+                                 ends_at=_at(today - dt.timedelta(days=160), 16),
+                                 place="遠州サンプル市役所の会議室（サンプル）",
                                  agenda=["場の設置と運営規約", "地域ビジョン策定の進め方"])
     m2 = services.meeting_create(actor=actor, venue=venue, title="第2回 全体会議（サンプル）",
                                  starts_at=_at(today - dt.timedelta(days=80), 14),
@@ -141,10 +143,12 @@ def build_venue_content(venue: Venue, actor: Any, today: dt.date | None = None) 
                                  agenda=["実証フィールドの提供", "共同研究テーマ候補"])
     m3 = services.meeting_create(actor=actor, venue=venue, title="第3回 全体会議（サンプル）",
                                  starts_at=_at(today - dt.timedelta(days=10), 14),
-                                 ends_at=_at(today - dt.timedelta(days=10), 16), place="湖西市内の会議室（サンプル）",
+                                 ends_at=_at(today - dt.timedelta(days=10), 16),
+                                 place="浜名サンプル町の公民館（サンプル）",
                                  agenda=["運営規約の一部改正", "実証実験の安全管理ガイドライン案"])
     services.meeting_create(actor=actor, venue=venue, title="第4回 全体会議（サンプル）",
-                            starts_at=_at(today + dt.timedelta(days=56), 14), place="磐田市内の会議室（サンプル）",
+                            starts_at=_at(today + dt.timedelta(days=56), 14),
+                            place="サンプル工業大学の会議室（サンプル）",
                             agenda=["地域ビジョン素案の検討", "共同研究の進捗報告"])
     for meeting in (m1, m2, m3):
         services.attendance_set(actor=actor, meeting=meeting, people=everyone)
@@ -196,7 +200,7 @@ def build_venue_content(venue: Venue, actor: Any, today: dt.date | None = None) 
     actions = [
         (d2, "ワーキンググループの委員を選ぶ", secretariat, None, -120, "done", -118),
         (d2, "ビジョン素案の骨子をまとめる", ura, None, 30, "in_progress", None),
-        (d3, "実証フィールド候補地の一覧を作る", None, orgs.get("jis:22130"), -20, "open", None),
+        (d3, "実証フィールド候補地の一覧を作る", None, orgs.get("sample:city"), -20, "open", None),
         (d3, "住民説明会の会場を確保する", secretariat, None, -5, "in_progress", None),
         (d4, "テーマ候補ごとの研究者を探す", ura, None, 10, "open", None),
         (d4, "試作機の仕様を共有する", company, None, -40, "done", -12),

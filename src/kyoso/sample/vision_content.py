@@ -1,6 +1,8 @@
 """Sample vision of the demo venue: goals, KPIs (two fed from real public statistics for Shizuoka, the
 others with invented sample figures), targets per fiscal year, milestones, regional issues and R&D themes,
-and an agreed first version endorsed by every sector. All text and invented figures are marked as sample.
+and an agreed first version endorsed by every sector. All text and invented figures are marked as sample;
+every KPI is owned by an invented body (遠州サンプル市, サンプル工業大学), and the official series are loaded as they
+are (real data, with their source), never overwritten with invented values.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ def build_vision_content(venue: Venue, actor: Any, today: dt.date | None = None)
                                     is_sample=True)
     health = services.goal_create(actor=actor, vision=vision, title="健康で長く働ける地域（サンプル）")
     industry = services.goal_create(actor=actor, vision=vision, title="ものづくりの高度化と新産業（サンプル）")
-    city = Organization.objects.filter(reference_key="jis:22130").first()
-    university = Organization.objects.filter(reference_key="mext:F122110106224").first()
+    city = Organization.objects.filter(reference_key="sample:city").first()
+    university = Organization.objects.filter(reference_key="sample:uni").first()
 
     aging = services.kpi_create(
         actor=actor, goal=health, code="aging-rate", name="65歳以上人口の割合（静岡県）", unit="%",

@@ -10,11 +10,11 @@ from kyoso.regions.models import Organization, Region
 # (name, name_en, organisation reference key or None, organisation name, prefecture, keywords, records);
 # a record's year is given relative to this year (-2: two years ago).
 PROFILES = (
-    ("浜名 潮（サンプル）", "Ushio Hamana (sample)", "mext:F122110106224", "静岡大学", "22",
+    ("浜名 潮（サンプル）", "Ushio Hamana (sample)", "sample:uni", "サンプル工業大学", "22",
      ["赤潮", "養殖", "水質センサー"],
      [("paper", "浜名湖における赤潮発生の水質センサーによる早期検知（サンプル）", -2, "ja"),
       ("seed", "養殖いけすの溶存酸素と水温を連続計測するセンサー網（サンプル）", -3, "ja")]),
-    ("遠州 航（サンプル）", "Wataru Enshu (sample)", "mext:F122110106224", "静岡大学", "22",
+    ("遠州 航（サンプル）", "Wataru Enshu (sample)", "sample:uni", "サンプル工業大学", "22",
      ["オンデマンド交通", "配車最適化"],
      [("paper", "中山間地のオンデマンド交通の最適配車（サンプル）", -4, "ja")]),
     ("Marina Okada (sample)", "Marina Okada (sample)", None, "Tokyo Ocean Sample Institute", "13",
@@ -64,7 +64,7 @@ def permission_objects() -> dict:
     outside = Researcher.objects.get(name_en="Marina Okada (sample)")
     shortlist = shortlists.shortlist_create(actor=None, venue=venue, title="赤潮の候補（サンプル）",
                                             entries=[(outside, None)])
-    host = Organization.objects.get(reference_key="mext:F122110106224")
+    host = Organization.objects.get(reference_key="sample:uni")
     proposal = shortlists.cross_appointment_propose(actor=None, shortlist=shortlist, researcher=outside,
                                                     organization=host, effort_share=20)
     return {"researcher": outside, "shortlist": shortlist, "proposal": proposal}

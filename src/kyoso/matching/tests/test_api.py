@@ -88,7 +88,7 @@ def test_cross_appointments_are_proposed_and_decided_through_the_api(matching_in
     created = api("ura").post("/api/v1/shortlists/", {"venue": SLUG, "title": "招へい（テスト）",
                                                       "researchers": [outside.pk, inside.pk]}, format="json")
     pk = created.json()["id"]
-    host = Organization.objects.get(reference_key="mext:F122110106224")
+    host = Organization.objects.get(reference_key="sample:uni")
     body = {"researcher": outside.pk, "organization": host.pk, "effort_share": 30}
     assert api("observer").post(f"/api/v1/shortlists/{pk}/proposals/", body, format="json").status_code == 403
     refused = api("ura").post(f"/api/v1/shortlists/{pk}/proposals/", {**body, "researcher": inside.pk},

@@ -39,7 +39,7 @@ def test_a_need_finds_in_and_outside_researchers_with_highlighted_reasons(matchi
     assert "Marina Okada (sample)" in names[:3]  # English-only profile found from a Japanese need
     assert "Ushio Hamana (sample)" in names[:3]
     by_name = {row.researcher.name_en: row for row in result.rows}
-    assert by_name["Ushio Hamana (sample)"].in_region  # 静岡大学 is a member of the venue from the region
+    assert by_name["Ushio Hamana (sample)"].in_region  # サンプル工業大学 is a member of the venue from the region
     assert not by_name["Marina Okada (sample)"].in_region
     html = response.content.decode()
     assert "<mark>" in html
@@ -159,7 +159,7 @@ def test_accepting_a_cross_appointment_creates_the_affiliation_under_the_effort_
     response = client.post(url, {"decision": "accept"}, follow=True)
     proposal.refresh_from_db()
     assert proposal.status == "accepted" and proposal.affiliation.effort_share == 10
-    assert proposal.affiliation.organization.reference_key == "mext:F122110106224"
+    assert proposal.affiliation.organization.reference_key == "sample:uni"
     # Only the secretariat decides; a URA proposes.
     assert client_for(users, "ura").post(url, {"decision": "accept"}).status_code == 403
     propose = client_for(users).post(reverse("matching:proposal_create", args=[SLUG, shortlist.pk]), {

@@ -53,7 +53,7 @@ def test_directory_search_and_filters(client, regions, users):
     response = client.get(url, {"q": "遠州", "sector": "finance"})
     assert [o.name for o in response.context["page_obj"].object_list] == ["遠州みらい銀行（サンプル）"]
     response = client.get(url, {"prefecture": "13"})
-    assert [o.name for o in response.context["page_obj"].object_list] == ["共創の場プログラム事務局（サンプル）"]
+    assert [o.name for o in response.context["page_obj"].object_list] == ["地域共創サンプルプログラム事務局"]
     # full-width input is normalised
     response = client.get(url, {"q": "ＮＰＯ"})
     assert response.context["page_obj"].paginator.count == 1
@@ -140,4 +140,4 @@ def test_about_data_lists_credits(client):
 
 def test_sample_banner_on_every_page(client, users):
     body = client.get(reverse("home")).content.decode()
-    assert "サンプルデータ" in body
+    assert "「サンプル」と表示した組織・人物・数値・発言・記録はすべて架空のもの" in body

@@ -18,7 +18,7 @@ from kyoso.venues.models import ActionItem, Decision, Membership, Representative
 pytestmark = pytest.mark.django_db
 
 SLUG = "hamamatsu-sample"
-GOVERNMENT, ACADEMIA, INDUSTRY = "jis:22130", "mext:F122110106224", "sample:enshu-seimitsu"
+GOVERNMENT, ACADEMIA, INDUSTRY = "sample:city", "sample:uni", "sample:enshu-seimitsu"
 
 
 def api(username: str | None = None) -> APIClient:
