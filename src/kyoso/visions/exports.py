@@ -13,7 +13,8 @@ from openpyxl.styles import Font
 from kyoso.common.domain.text import plain_decimal
 from kyoso.common.exports import safe_row
 
-from .models import Observation, Vision
+from .models import Kpi, Milestone, Observation, Vision
+from .queries import visible
 
 PROBLEM_MESSAGES = {
     "file_type": gettext_noop("CSV（.csv）か Excel（.xlsx）のファイルを選んでください。"),
@@ -60,13 +61,17 @@ def snapshot_labels() -> dict[str, str]:
             "theme": _("研究開発テーマ"), "linked_kpis": _("関連するKPI")}
 
 
-def vision_json(vision: Vision) -> dict[str, Any]:
-    """The vision with its goals, KPIs, targets, milestones, backcasting links and every observation."""
+def vision_json(vision: Vision, reader: Any = None) -> dict[str, Any]:
+    """The vision with its goals, KPIs, targets, milestones, backcasting links and every observation; only the
+    KPIs and observations ``reader`` may see (``visible_to``; None: the system, everything)."""
     from .services import snapshot_of
 
     data = snapshot_of(vision)
+    shown = set(visible(Kpi.objects.filter(vision=vision), reader).values_list("code", flat=True))
+    for goal in data["goals"]:
+        goal["kpis"] = [k for k in goal["kpis"] if k["code"] in shown]
     observations: dict[str, list[dict[str, Any]]] = {}
-    rows = (Observation.objects.filter(kpi__vision=vision).order_by("kpi__code", "date")
+    rows = (visible(Observation.objects.filter(kpi__vision=vision), reader).order_by("kpi__code", "date")
             .values_list("kpi__code", "date", "value", "source"))
     for code, day, value, source in rows.iterator(chunk_size=10_000):
         observations.setdefault(code, []).append({"date": day.isoformat(), "value": str(value), "source": source})
@@ -76,9 +81,10 @@ def vision_json(vision: Vision) -> dict[str, Any]:
         observations=observations,
         milestones=[{"title": m.title, "due_date": m.due_date.isoformat(), "status": m.status,
                      "goal": m.goal.title if m.goal_id else None, "evidence": m.evidence}
-                    for m in vision.milestones.select_related("goal")],
+                    for m in visible(Milestone.objects.filter(vision=vision), reader).select_related("goal")],
         issues=[{"title": i.title, "kind": i.kind, "goal": i.goal.title if i.goal_id else None,
-                 "kpis": [k.code for k in i.kpis.all()], "themes": [t.title for t in i.themes.all()]}
+                 "kpis": [k.code for k in i.kpis.all() if k.code in shown],
+                 "themes": [t.title for t in i.themes.all()]}
                 for i in vision.issues.select_related("goal").prefetch_related("kpis", "themes")],
         versions=[{"number": v.number, "status": v.status, "note": v.note,
                    "agreed_at": v.agreed_at.isoformat() if v.agreed_at else None}
@@ -87,13 +93,15 @@ def vision_json(vision: Vision) -> dict[str, Any]:
     return data
 
 
-def vision_xlsx(vision: Vision) -> bytes:
+def vision_xlsx(vision: Vision, reader: Any = None) -> bytes:
+    """The KPIs and their observations that ``reader`` may see, as an Excel workbook."""
     workbook = Workbook()
     kpis = workbook.active
     kpis.title = _("KPI")
     kpis.append([_("目標"), _("KPIコード"), _("KPI名"), _("単位"), _("望ましい方向"), _("基準値"), _("基準値の時点"),
                  _("データの出典"), _("担当組織"), _("更新頻度"), _("年度ごとの目標値")])
-    for kpi in vision.kpis.select_related("goal", "owner").prefetch_related("targets").order_by("goal__order", "id"):
+    for kpi in visible(Kpi.objects.filter(vision=vision), reader).select_related("goal", "owner").prefetch_related(
+            "targets").order_by("goal__order", "id"):
         targets = "; ".join(f"FY{t.fiscal_year}: {plain_decimal(t.value)}" for t in kpi.targets.all())
         kpis.append(safe_row([kpi.goal.title, kpi.code, kpi.name, kpi.unit, kpi.get_direction_display(),
                      float(kpi.baseline_value) if kpi.baseline_value is not None else None, kpi.baseline_date,
@@ -101,7 +109,7 @@ def vision_xlsx(vision: Vision) -> bytes:
     observations = workbook.create_sheet(_("観測値"))
     # The same columns the importer reads, so the sheet can be edited and imported again.
     observations.append(["kpi", "date", "value", "note"])
-    rows = (Observation.objects.filter(kpi__vision=vision).order_by("kpi__code", "date")
+    rows = (visible(Observation.objects.filter(kpi__vision=vision), reader).order_by("kpi__code", "date")
             .values_list("kpi__code", "date", "value", "note"))
     for code, day, value, note in rows.iterator(chunk_size=10_000):
         observations.append(safe_row([code, day, float(value), note]))

@@ -46,7 +46,8 @@ def _venue(request: HttpRequest, slug: str) -> tuple[Venue, VenueAccess]:
 
 def _vision(request: HttpRequest, slug: str, pk: int) -> tuple[Vision, VenueAccess]:
     venue, rights = _venue(request, slug)
-    vision = get_object_or_404(Vision.objects.select_related("venue", "prefecture"), venue=venue, pk=pk)
+    vision = get_object_or_404(Vision.objects.visible_to(request.user).select_related("venue", "prefecture"),
+                               venue=venue, pk=pk)
     return vision, rights
 
 
@@ -75,7 +76,7 @@ def _errors(form: Any, error: ValidationError) -> None:
 @access(VENUE_PARTICIPANT)
 def vision_list(request: HttpRequest, slug: str) -> HttpResponse:
     venue, rights = _venue(request, slug)
-    visions = venue.visions.prefetch_related("versions")
+    visions = Vision.objects.visible_to(request.user).filter(venue=venue).prefetch_related("versions")
     return render(request, "visions/vision_list.html", {"venue": venue, "visions": visions, "rights": rights})
 
 
@@ -113,7 +114,7 @@ def vision_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = {"venue": vision.venue, "vision": vision, "rights": rights,
                "can_import": permissions.can_import(request.user, vision, rights),
                "agreed": queries.agreed_content(vision),
-               "dashboard": queries.dashboard(vision, timezone.localdate()),
+               "dashboard": queries.dashboard(vision, timezone.localdate(), request.user),
                "future_image_html": render_markdown(vision.future_image)}
     return render(request, "visions/vision_detail.html", context)
 
@@ -135,8 +136,8 @@ def goal_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- KPIs -----------------------------------------------------------------------------------------
 
 
-def _kpi(vision: Vision, kpi_pk: int) -> Kpi:
-    return get_object_or_404(queries.vision_kpis(vision), pk=kpi_pk)
+def _kpi(request: HttpRequest, vision: Vision, kpi_pk: int) -> Kpi:
+    return get_object_or_404(queries.vision_kpis(vision, request.user), pk=kpi_pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -164,7 +165,7 @@ def kpi_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def kpi_update(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
     _secretariat(rights)
-    item = _kpi(vision, kpi)
+    item = _kpi(request, vision, kpi)
     form = KpiForm(request.POST or None, instance=item, vision=vision)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -184,7 +185,7 @@ def kpi_update(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpRespon
 @access(VENUE_PARTICIPANT)
 def kpi_detail(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
-    item = _kpi(vision, kpi)
+    item = _kpi(request, vision, kpi)
     state = queries.kpi_detail(item, timezone.localdate())
     context = {"venue": vision.venue, "vision": vision, "kpi": item, "state": state, "rights": rights,
                "can_record": permissions.can_record(request.user, item, rights),
@@ -198,7 +199,7 @@ def kpi_detail(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpRespon
 @access(VENUE_PARTICIPANT)
 def kpi_observe(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
-    item = _kpi(vision, kpi)
+    item = _kpi(request, vision, kpi)
     if not permissions.can_record(request.user, item, rights):
         raise PermissionDenied(_("このKPIの実績を記録できるのは、担当組織の人と場の事務局だけです。"))
     form = ObservationForm(request.POST)
@@ -220,7 +221,7 @@ def kpi_observe(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpRespo
 def kpi_reference(request: HttpRequest, slug: str, pk: int, kpi: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
     _secretariat(rights)
-    item = _kpi(vision, kpi)
+    item = _kpi(request, vision, kpi)
     try:
         count = services.kpi_load_reference(actor=request.user, kpi=item)
     except ValidationError as error:
@@ -248,7 +249,7 @@ def import_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     recent = vision.imports.defer("content")[:10]
     return render(request, "visions/import_form.html",
                   {"venue": vision.venue, "vision": vision, "form": form, "recent": recent,
-                   "kpis": vision.kpis.order_by("code")})
+                   "kpis": queries.vision_kpis(vision, request.user).order_by("code")})
 
 
 @require_safe
@@ -465,8 +466,9 @@ def theme_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @access(VENUE_PARTICIPANT)
 def tree(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
-    context = {"venue": vision.venue, "vision": vision, "rights": rights, "goals": queries.backcasting_tree(vision),
-               "gaps": queries.gaps(vision), "agreed": queries.agreed_content(vision)}
+    context = {"venue": vision.venue, "vision": vision, "rights": rights,
+               "goals": queries.backcasting_tree(vision, request.user),
+               "gaps": queries.gaps(vision, request.user), "agreed": queries.agreed_content(vision)}
     return render(request, "visions/tree.html", context)
 
 
@@ -474,7 +476,7 @@ def tree(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @access(VENUE_PARTICIPANT)
 def graph(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
-    nodes, edges = queries.backcasting_graph(vision)
+    nodes, edges = queries.backcasting_graph(vision, request.user)
     context = {"venue": vision.venue, "vision": vision, "rights": rights, "svg": graph_svg(vision, nodes, edges),
                "nodes": nodes}
     return render(request, "visions/graph.html", context)
@@ -486,11 +488,11 @@ def export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
     vision, rights = _vision(request, slug, pk)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "json":
-        body = json.dumps(exports.vision_json(vision), ensure_ascii=False, indent=2)
+        body = json.dumps(exports.vision_json(vision, request.user), ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         filename = f"vision-{vision.pk}-{stamp}.json"
     else:
-        response = HttpResponse(exports.vision_xlsx(vision),
+        response = HttpResponse(exports.vision_xlsx(vision, request.user),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         filename = f"vision-{vision.pk}-{stamp}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -37,7 +37,7 @@ from kyoso.venues.api.views import record_endorsement
 from kyoso.venues.models import Endorsement
 
 from .. import exports, permissions, queries, services
-from ..models import ImportBatch, Kpi, Vision, VisionVersion
+from ..models import ImportBatch, Kpi, Observation, Vision, VisionVersion
 from .serializers import (
     ImportBatchSerializer,
     ImportUploadSerializer,
@@ -60,8 +60,9 @@ NOT_FOUND = OpenApiResponse(description="No such vision, or not one of the calle
 
 
 def member_visions(user: Any) -> QuerySet[Vision]:
-    """Visions of the venues where the user holds a role (staff: all)."""
-    return Vision.objects.filter(venue__in=member_venues(user))
+    """Visions the user may see (``Vision.objects.visible_to``) of the venues where they hold a role (staff: all):
+    the vision API is internal to a venue; the public site reads ``.public()``."""
+    return Vision.objects.visible_to(user).filter(venue__in=member_venues(user))
 
 
 class VisionScopedViewSet(VenueScopedViewSet):
@@ -107,7 +108,7 @@ class VisionViewSet(VisionScopedViewSet):
 
     def _data(self, visions: list[Vision], *, many: bool) -> Any:
         today = timezone.localdate()
-        dashboards = {vision.pk: queries.dashboard(vision, today) for vision in visions}
+        dashboards = {vision.pk: queries.dashboard(vision, today, self.request.user) for vision in visions}
         context = {**self.get_serializer_context(), "dashboards": dashboards}
         return VisionSerializer(visions if many else visions[0], many=many, context=context).data
 
@@ -127,7 +128,7 @@ class VisionViewSet(VisionScopedViewSet):
     )
     @action(detail=True, methods=["get"])
     def export(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(exports.vision_json(self.get_object()))
+        return Response(exports.vision_json(self.get_object(), request.user))
 
 
 # --- KPIs ------------------------------------------------------------------------------------------
@@ -150,12 +151,12 @@ class KpiViewSet(VisionScopedViewSet):
     def get_queryset(self) -> QuerySet[Kpi]:
         if getattr(self, "swagger_fake_view", False):
             return Kpi.objects.none()
-        return (Kpi.objects.filter(vision__in=member_visions(self.request.user))
+        return (Kpi.objects.visible_to(self.request.user).filter(vision__in=member_visions(self.request.user))
                 .select_related("goal", "owner", "vision__venue").prefetch_related("targets"))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         vision = self.vision_from_query()
-        dashboard = queries.dashboard(vision, timezone.localdate())
+        dashboard = queries.dashboard(vision, timezone.localdate(), request.user)
         states = [state for block in dashboard.goals for state in block.states]
         page = self.paginate_queryset(states)
         if page is None:
@@ -165,7 +166,8 @@ class KpiViewSet(VisionScopedViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         kpi = self.get_object()
         state = queries.kpi_detail(kpi, timezone.localdate())
-        context = {**self.get_serializer_context(), "observations": kpi.observations.order_by("date")}
+        context = {**self.get_serializer_context(),
+                   "observations": Observation.objects.visible_to(request.user).filter(kpi=kpi).order_by("date")}
         return Response(KpiDetailSerializer(state, context=context).data)
 
     @extend_schema(

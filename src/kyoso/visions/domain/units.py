@@ -66,6 +66,8 @@ def unit_rules(unit: str) -> UnitRules:
 def value_problems(value: Decimal, unit: str, *, written_as_percent: bool = False) -> list[str]:
     """Reason codes for ``value`` in ``unit``, in a stable order; empty when the value is sane."""
     rules = unit_rules(unit)
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
     problems: list[str] = []
     if written_as_percent and not rules.percent:
         problems.append("percent_not_expected")
