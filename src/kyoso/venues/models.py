@@ -8,7 +8,9 @@ endorsement through a ``Proposal``, become immutable when finalised, and are fol
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -19,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from kyoso.common.models import TimeStampedModel
 from kyoso.regions.models import SectorChoices
 
-from .domain.actions import ActionStatus
+from .domain.actions import ACTIVE, ActionStatus
 from .domain.composition import Layer
 from .domain.endorsement import Outcome, Rule, Stance
 
@@ -36,6 +38,47 @@ class VenueQuerySet(models.QuerySet["Venue"]):
         if getattr(user, "is_authenticated", False):
             return self.filter(Q(is_public=True) | Q(pk__in=VenueRole.objects.filter(user=user).values("venue")))
         return self.filter(is_public=True)
+
+
+def member_venue_ids(user: Any) -> Any:
+    """Ids of the venues whose internal records the user reads: those where they hold any role (a subquery)."""
+    return VenueRole.objects.filter(user=user).values("venue")
+
+
+class InVenueQuerySet(models.QuerySet[Any]):
+    """Visibility of records that belong to one venue (``venue_path`` leads from the record to it).
+
+    ``public()`` is what anyone may read (what the subclass's ``public_condition`` allows, in a public venue);
+    ``visible_to(user)`` adds everything of the venues where the user holds a role (staff: everything). Pages, API,
+    exports, search and feeds read records only through these."""
+
+    venue_path = "venue"
+    public_condition: Q | None = None  # None: nothing of this kind is public
+
+    def _path(self, lookup: str) -> str:
+        return f"{self.venue_path}__{lookup}"
+
+    def _public_q(self) -> Q:
+        return Q(self.public_condition, **{self._path("is_public"): True})
+
+    def public(self) -> Any:
+        return self.none() if self.public_condition is None else self.filter(self._public_q())
+
+    def of_members(self, user: Any) -> Any:
+        """The records of the venues where the user holds a role (staff: all)."""
+        if getattr(user, "is_staff", False):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(**{f"{self._path('id')}__in": member_venue_ids(user)})
+
+    def visible_to(self, user: Any) -> Any:
+        if getattr(user, "is_staff", False):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.public()
+        members = Q(**{f"{self._path('id')}__in": member_venue_ids(user)})
+        return self.filter(members if self.public_condition is None else members | self._public_q())
 
 
 class Venue(TimeStampedModel):
@@ -173,6 +216,16 @@ class Representative(TimeStampedModel):
         return f"{self.person} ({self.get_layer_display()})"
 
 
+class MeetingQuerySet(InVenueQuerySet):
+    """Meetings are internal to their venue (members only); nothing of them is public."""
+
+
+class MeetingPartQuerySet(InVenueQuerySet):
+    """Agenda items, attendance and documents: visible with their meeting."""
+
+    venue_path = "meeting__venue"
+
+
 class Meeting(TimeStampedModel):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("開催予定")
@@ -197,6 +250,8 @@ class Meeting(TimeStampedModel):
     minutes_version = models.PositiveIntegerField(_("議事録の版"), default=0)
     minutes_finalised_at = models.DateTimeField(_("議事録の確定日時"), null=True, blank=True)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("会議")
         verbose_name_plural = _("会議")
@@ -218,6 +273,8 @@ class AgendaItem(models.Model):
     order = models.PositiveSmallIntegerField(_("順番"), default=1)
     title = models.CharField(_("議題"), max_length=200)
     description = models.TextField(_("説明"), blank=True)
+
+    objects = MeetingPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("議題")
@@ -265,6 +322,8 @@ class MeetingDocument(TimeStampedModel):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登録者"), null=True,
                                     on_delete=models.SET_NULL, related_name="+")
 
+    objects = MeetingPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("会議資料")
         verbose_name_plural = _("会議資料")
@@ -303,6 +362,13 @@ class Proposal(TimeStampedModel):
     def __str__(self) -> str:
         return f"#{self.pk} ({self.get_status_display()})"
 
+    @property
+    def required_organization_list(self) -> list[Any]:
+        """The organisations whose own endorsement this proposal requires (hosts and named members), by name."""
+        from kyoso.regions.models import Organization
+
+        return list(Organization.objects.filter(pk__in=self.required_organizations or []).order_by("name_kana"))
+
 
 class Endorsement(TimeStampedModel):
     class StanceChoices(models.TextChoices):
@@ -334,9 +400,18 @@ class ImmutableDecisionError(Exception):
     """Raised when something tries to change a finalised decision."""
 
 
-class DecisionQuerySet(models.QuerySet["Decision"]):
-    def public(self) -> DecisionQuerySet:
-        return self.filter(status=Decision.Status.FINALISED, is_public=True)
+# A decision anyone may read: finalised and marked public (in a public venue: ``DecisionQuerySet.public``).
+PUBLIC_DECISION = Q(status="finalised", is_public=True)
+
+
+class DecisionQuerySet(InVenueQuerySet):
+    """Members of the venue read every decision; everyone else finalised decisions marked public."""
+
+    public_condition = PUBLIC_DECISION
+
+    def editable(self) -> DecisionQuerySet:
+        """Drafts: the only decisions that can still be edited (``Decision.is_editable``)."""
+        return self.filter(status=Decision.Status.DRAFT)
 
 
 class Decision(TimeStampedModel):
@@ -416,7 +491,24 @@ class Decision(TimeStampedModel):
 
     @property
     def is_editable(self) -> bool:
+        """Only a draft is edited; anything later is changed by a new decision (the one rule: services, views, API)."""
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_public_record(self) -> bool:
+        """The object-level form of ``PUBLIC_DECISION`` (for a decision already in hand, e.g. a link to it)."""
+        return self.status == self.Status.FINALISED and self.is_public
+
+
+class ActionItemQuerySet(InVenueQuerySet):
+    """Action items are internal to their venue (members only)."""
+
+    def active(self) -> ActionItemQuerySet:
+        return self.filter(status__in=[s.value for s in ACTIVE])
+
+    def overdue(self, today: dt.date) -> ActionItemQuerySet:
+        """The queryset form of ``domain.actions.is_overdue``: active, with a due date before today."""
+        return self.active().filter(due_date__lt=today)
 
 
 class ActionItem(TimeStampedModel):
@@ -440,6 +532,8 @@ class ActionItem(TimeStampedModel):
     status = models.CharField(_("状態"), max_length=12, choices=StatusChoices.choices,
                               default=ActionStatus.OPEN.value, db_index=True)
     completed_on = models.DateField(_("完了日"), null=True, blank=True)
+
+    objects = ActionItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("アクション")

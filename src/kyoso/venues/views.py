@@ -4,6 +4,7 @@ the roles the user holds in the venue (``permissions.venue_access``). Writes go 
 from __future__ import annotations
 
 import difflib
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from kyoso.common.access import AUTHENTICATED, PUBLIC, SECRETARIAT, VENUE_PARTIC
 from kyoso.common.markdown import render_markdown
 
 from . import exports, queries, services
+from .domain.actions import is_overdue
 from .forms import (
     ActionItemForm,
     ActionProgressForm,
@@ -183,7 +185,7 @@ def representative_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def _meeting(request: HttpRequest, slug: str, pk: int) -> tuple[Venue, Meeting, Any]:
     venue = _venue(request, slug)
     rights = require_member(request.user, venue)
-    meeting = get_object_or_404(venue.meetings, pk=pk)
+    meeting = get_object_or_404(venue.meetings.visible_to(request.user), pk=pk)
     return venue, meeting, rights
 
 
@@ -192,7 +194,8 @@ def _meeting(request: HttpRequest, slug: str, pk: int) -> tuple[Venue, Meeting, 
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     venue = _venue(request, slug)
     rights = require_member(request.user, venue)
-    meetings = Paginator(venue.meetings.order_by("-starts_at"), 30).get_page(request.GET.get("page"))
+    meetings = Paginator(venue.meetings.visible_to(request.user).order_by("-starts_at"), 30) \
+        .get_page(request.GET.get("page"))
     return render(request, "venues/meeting_list.html", {"venue": venue, "page_obj": meetings, "rights": rights})
 
 
@@ -232,7 +235,7 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "venue": venue, "meeting": meeting, "rights": rights,
         "agenda": meeting.agenda_items.prefetch_related("decisions"),
         "attendances": meeting.attendances.select_related("person", "organization").order_by("sector", "layer"),
-        "documents": meeting.documents.all(),
+        "documents": meeting.documents.visible_to(request.user),
         "minutes_html": render_markdown(meeting.minutes),
         "can_edit_minutes": can_edit_minutes(request.user, meeting, rights),
         "agenda_form": AgendaItemForm(), "document_form": DocumentForm(),
@@ -338,7 +341,8 @@ def document_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     venue = _venue(request, slug)
     require_member(request.user, venue)
-    document = get_object_or_404(MeetingDocument.objects.select_related("meeting"), meeting__venue=venue, pk=pk)
+    document = get_object_or_404(MeetingDocument.objects.visible_to(request.user).select_related("meeting"),
+                                 meeting__venue=venue, pk=pk)
     response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
                             content_type=document.content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -351,9 +355,13 @@ def meeting_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """iCalendar feed of a venue's meetings: for members, or for anyone holding the venue's feed token."""
     venue = get_object_or_404(Venue, slug=slug)
     token = request.GET.get("token", "")
-    if not (venue_access(request.user, venue).is_member or (token and token == venue.feed_token)):
+    if token and secrets.compare_digest(token, venue.feed_token):
+        meetings = venue.meetings.all()  # the feed token stands for a member's calendar subscription
+    elif venue_access(request.user, venue).is_member:
+        meetings = venue.meetings.visible_to(request.user)
+    else:
         raise Http404
-    body = exports.meetings_ical(venue, venue.meetings.order_by("starts_at"), request.build_absolute_uri("/"))
+    body = exports.meetings_ical(venue, meetings.order_by("starts_at"), request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{venue.slug}-meetings.ics"'
     return response
@@ -378,7 +386,7 @@ def decision_list(request: HttpRequest, slug: str) -> HttpResponse:
     venue = _venue(request, slug)
     rights = venue_access(request.user, venue)
     form, filters = _decision_filters(request)
-    decisions = queries.decision_log(venue, filters, public_only=not rights.is_member)
+    decisions = queries.decision_log(venue, filters, user=request.user)
     page = Paginator(decisions, 50).get_page(request.GET.get("page"))
     context = {"venue": venue, "form": form, "page_obj": page, "rights": rights,
                "sectors_by_decision": queries.endorsed_sectors(list(page.object_list))}
@@ -391,9 +399,8 @@ def decision_list(request: HttpRequest, slug: str) -> HttpResponse:
 @access(PUBLIC)
 def decision_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     venue = _venue(request, slug)
-    rights = venue_access(request.user, venue)
     _, filters = _decision_filters(request)
-    decisions = list(queries.decision_log(venue, filters, public_only=not rights.is_member))
+    decisions = list(queries.decision_log(venue, filters, user=request.user))
     sectors = queries.endorsed_sectors(decisions)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
@@ -412,7 +419,7 @@ def decision_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 def _decision(request: HttpRequest, slug: str, pk: int) -> tuple[Venue, Decision, Any]:
     venue = _venue(request, slug)
     rights = venue_access(request.user, venue)
-    qs = venue.decisions if rights.is_member else venue.decisions.public()
+    qs = venue.decisions.visible_to(request.user)
     decision = get_object_or_404(qs.select_related("agenda_item__meeting", "previous", "proposal"), pk=pk)
     return venue, decision, rights
 
@@ -421,7 +428,7 @@ def _decision(request: HttpRequest, slug: str, pk: int) -> tuple[Venue, Decision
 @access(PUBLIC)
 def decision_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     venue, decision, rights = _decision(request, slug, pk)
-    earlier, later = queries.decision_chain(decision)
+    earlier, later = queries.decision_chain(decision, request.user)
     context: dict[str, Any] = {"venue": venue, "decision": decision, "rights": rights,
                                "earlier": earlier, "later": later}
     if rights.is_member:
@@ -549,9 +556,10 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
     venue = _venue(request, slug)
     rights = require_member(request.user, venue)
     status = request.GET.get("status", "")
-    actions = venue.action_items.select_related("owner_person", "owner_organization", "decision")
+    actions = venue.action_items.visible_to(request.user).select_related("owner_person", "owner_organization",
+                                                                         "decision")
     if status == "overdue":
-        actions = queries.overdue_actions(timezone.localdate(), venue=venue)
+        actions = actions.overdue(timezone.localdate())
     elif status in ActionItem.StatusChoices.values:
         actions = actions.filter(status=status)
     page = Paginator(actions.order_by("due_date", "id"), 50).get_page(request.GET.get("page"))
@@ -582,8 +590,8 @@ def action_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     venue = _venue(request, slug)
     rights = require_member(request.user, venue)
-    action = get_object_or_404(venue.action_items.select_related("owner_person", "owner_organization", "decision"),
-                               pk=pk)
+    action = get_object_or_404(venue.action_items.visible_to(request.user)
+                               .select_related("owner_person", "owner_organization", "decision"), pk=pk)
     can_update = can_update_action(request.user, action, rights)
     form = ActionProgressForm(request.POST or None, initial={"status": action.status})
     if request.method == "POST":
@@ -609,5 +617,5 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     person = person_of(request.user)
     actions = list(queries.actions_of_person(person, request.user)) if person else []
     today = timezone.localdate()
-    overdue = [a for a in actions if a.status in ("open", "in_progress") and a.due_date and a.due_date < today]
+    overdue = [a for a in actions if is_overdue(a.status, a.due_date, today)]
     return render(request, "venues/my_actions.html", {"actions": actions, "overdue": overdue, "today": today})

@@ -197,6 +197,10 @@ class EvaluationSerializer(serializers.Serializer):
     outcome = EnumField([(o.value, o.value) for o in Outcome], enum_name="OutcomeEnum")
     sectors = SectorTallySerializer(many=True)
     missing_sectors = serializers.ListField(child=sector_field())
+    missing_organizations = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Required organisations (hosts, named members) not yet endorsing.")
+    top_layer_missing = serializers.BooleanField(help_text="A top-layer endorsement is required and not yet given.")
+    lapsed = serializers.BooleanField(help_text="The deadline passed without every requirement met.")
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -205,7 +209,8 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Proposal
-        fields = ["id", "status", "required_sectors", "endorsement_rule", "min_endorsements", "closed_at"]
+        fields = ["id", "status", "required_sectors", "endorsement_rule", "min_endorsements", "required_organizations",
+                  "require_top_layer", "count_out_of_region", "deadline", "closed_at"]
         read_only_fields = fields
 
 
@@ -286,8 +291,7 @@ class DecisionSerializer(RightsMixin, serializers.ModelSerializer):
         if not decision.proposal_id or not self._member(decision):
             return None
         evaluation = evaluate_proposal(decision.proposal, self._endorsements(decision))
-        return EvaluationSerializer({"outcome": evaluation.outcome, "sectors": evaluation.sectors,
-                                     "missing_sectors": evaluation.missing_sectors}).data
+        return EvaluationSerializer(evaluation).data
 
     @extend_schema_field(EndorsementSerializer(many=True, allow_null=True))
     def get_endorsements(self, decision: Decision) -> list[dict[str, Any]] | None:

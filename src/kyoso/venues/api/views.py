@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kyoso.api.scoped import VenueScopedViewSet, member_venues
+from kyoso.api.scoped import VenueScopedViewSet
 from kyoso.common.access import PUBLIC, VENUE_PARTICIPANT, policy
 
 from .. import queries, services
@@ -34,6 +34,7 @@ from ..models import (
     Decision,
     Endorsement,
     Meeting,
+    MeetingDocument,
     Venue,
 )
 from ..permissions import can_update_action, person_of
@@ -108,7 +109,7 @@ class MeetingViewSet(VenueScopedViewSet):
     def get_queryset(self) -> QuerySet[Meeting]:
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
-        qs = Meeting.objects.filter(venue__in=member_venues(self.request.user)).select_related("venue")
+        qs = Meeting.objects.visible_to(self.request.user).select_related("venue")
         if self.action == "list":
             qs = qs.filter(venue=self.member_venue_from_query())
             meeting_status = self.request.query_params.get("status", "")
@@ -120,7 +121,7 @@ class MeetingViewSet(VenueScopedViewSet):
             Prefetch("agenda_items", queryset=AgendaItem.objects.prefetch_related("decisions")),
             Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organization")
                      .order_by("sector", "layer", "id")),
-            "documents",
+            Prefetch("documents", queryset=MeetingDocument.objects.visible_to(self.request.user)),
         ).order_by("-starts_at", "-id")
 
 
@@ -154,12 +155,11 @@ class DecisionViewSet(VenueScopedViewSet):
             wanted = queries.DecisionFilters(q=data.get("q", ""), status=data.get("status", ""),
                                              sector=data.get("sector", ""), date_from=data.get("date_from"),
                                              date_to=data.get("date_to"))
-            qs = queries.decision_log(venue, wanted, public_only=not self.rights(venue).is_member)
+            qs = queries.decision_log(venue, wanted, user=user)
         else:
-            qs = Decision.objects.filter(
-                Q(venue__in=member_venues(user))
-                | Q(venue__in=Venue.objects.visible_to(user), status=Decision.Status.FINALISED, is_public=True)
-            ).select_related("agenda_item__meeting", "previous", "proposal").prefetch_related("successors")
+            successors = Prefetch("successors", queryset=Decision.objects.visible_to(user))
+            qs = Decision.objects.visible_to(user).select_related(
+                "agenda_item__meeting", "previous", "proposal").prefetch_related(successors)
         endorsements = Endorsement.objects.select_related(
             "representative__person", "representative__membership__organization").order_by("sector", "created_at")
         return qs.select_related("venue").prefetch_related(Prefetch("proposal__endorsements", queryset=endorsements))
@@ -211,9 +211,7 @@ class DecisionViewSet(VenueScopedViewSet):
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         decision = self.get_object()
-        self.require_secretariat(decision.venue)
-        if not decision.is_editable:
-            raise PermissionDenied(_("案の段階を過ぎた決定は編集できません。変更は新しい決定で行います。"))
+        self.require_secretariat(decision.venue)  # whether it is still editable: the service (Decision.is_editable)
         data = DecisionUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -289,7 +287,7 @@ class ActionItemViewSet(VenueScopedViewSet):
         if getattr(self, "swagger_fake_view", False):
             return ActionItem.objects.none()
         user = self.request.user
-        qs = ActionItem.objects.filter(venue__in=member_venues(user)).select_related(
+        qs = ActionItem.objects.visible_to(user).select_related(
             "venue", "decision", "owner_person", "owner_organization")
         if self.action == "list":
             filters = ActionFilterSerializer(data=self.request.query_params)
@@ -303,7 +301,7 @@ class ActionItemViewSet(VenueScopedViewSet):
                 person = person_of(user)
                 qs = qs.filter(owner_person=person) if person is not None else qs.none()
             if wanted.get("status") == "overdue":
-                qs = qs.filter(status__in=queries.ACTIVE_STATUSES, due_date__lt=timezone.localdate())
+                qs = qs.overdue(timezone.localdate())
             elif wanted.get("status"):
                 qs = qs.filter(status=wanted["status"])
             return qs.order_by("due_date", "id")

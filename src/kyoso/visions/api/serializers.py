@@ -289,8 +289,7 @@ class VisionVersionDetailSerializer(VisionVersionSerializer):
         from kyoso.venues.services import evaluate_proposal
 
         evaluation = evaluate_proposal(version.proposal, self._endorsements(version))
-        return EvaluationSerializer({"outcome": evaluation.outcome, "sectors": evaluation.sectors,
-                                     "missing_sectors": evaluation.missing_sectors}).data
+        return EvaluationSerializer(evaluation).data
 
     @extend_schema_field(EndorsementSerializer(many=True))
     def get_endorsements(self, version: VisionVersion) -> list[dict[str, Any]]:
