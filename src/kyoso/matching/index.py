@@ -21,9 +21,13 @@ Layout of the index directory::
     .lock            a file lock taken by writers (tasks, the reindex command), so updates never get lost
 
 Queries (:func:`search_need`) load the version named in ``CURRENT`` once per process and reload only when
-``CURRENT`` names another version; they never build or rebuild the index. Writers (``services``) take the
-lock, apply ``upsert``/``remove`` to the loaded index (or build one), save a new version and switch
-``CURRENT``.
+``CURRENT`` names another version; they never build or rebuild the index. The vectors and the HNSW graph of
+the loaded version are memory-mapped read-only (``MatchIndex.load(mmap=True)``), so the processes of a
+machine share one copy in the page cache, and a published version never changes: searches take no lock.
+:func:`warm` loads it at start-up (``wsgi.py``/``asgi.py``) instead of on the first request. Writers
+(``services``) take the file lock, load a private unmapped copy, apply ``upsert``/``remove`` to it (or build
+one), save it as a new version and switch ``CURRENT`` atomically: readers see the old version or the new
+one, never half an update.
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ from .domain.records import ResearcherDoc
 from .domain.search import Match, MatchIndex, embedder_from_config
 
 logger = logging.getLogger(__name__)
-_lock = threading.RLock()
+_lock = threading.RLock()  # loading the published version into the process cache (not searching)
+_write_lock = threading.Lock()
 _cache: dict[str, tuple[str, MatchIndex]] = {}  # index dir -> (version, index)
 _embedders: dict[str, object] = {}
 _uids: dict[str, str] = {}  # database fingerprint -> the database's IndexDatabase.uid
@@ -139,6 +144,10 @@ def load_index() -> MatchIndex | None:
     """
     directory = index_dir()
     key = str(directory)
+    version = current_version(directory)
+    cached = _cache.get(key)
+    if version is not None and cached and cached[0] == version:  # the common case: no lock at all
+        return cached[1]
     with _lock:
         for _attempt in range(3):  # a writer may publish (and drop an old version) while this one loads
             version = current_version(directory)
@@ -154,7 +163,7 @@ def load_index() -> MatchIndex | None:
                     _problems[key] = f"The matching index in {directory} was {problem}: run `kyoso matching-reindex`."
                     logger.warning(_problems[key])
                     return None
-                index = MatchIndex.load(directory / version, embedder())
+                index = MatchIndex.load(directory / version, embedder(), mmap=True)
             except FileNotFoundError:
                 continue
             except (ValueError, OSError, KeyError) as exc:
@@ -177,6 +186,16 @@ def index_problem() -> str | None:
 def warm() -> bool:
     """Load the index now (at start-up) rather than on the first matching request; True when one is ready."""
     return load_index() is not None
+
+
+def warm_at_start_up() -> None:
+    """:func:`warm` for ``wsgi.py``/``asgi.py``: a missing database or index only logs (the site still starts)."""
+    try:
+        ready = warm()
+    except Exception:  # noqa: BLE001 - e.g. the database is not migrated yet; queries will say so
+        logger.warning("Matching index not warmed at start-up", exc_info=True)
+        return
+    logger.info("Matching index %s at start-up (%s)", "loaded" if ready else "not available", index_dir())
 
 
 def index_info() -> dict[str, object]:
@@ -204,8 +223,7 @@ def search_need(text: str, *, top: int = 10, allowed_ids: Iterable[str] | Callab
     index = load_index()
     if index is None:
         return []
-    with _lock:
-        return index.search(text, top=top, allowed=_allowed(allowed_ids), year_from=year_from, explain=explain)
+    return index.search(text, top=top, allowed=_allowed(allowed_ids), year_from=year_from, explain=explain)
 
 
 def search_facets(facets: list[str], *, top: int = 10,
@@ -215,8 +233,7 @@ def search_facets(facets: list[str], *, top: int = 10,
     index = load_index()
     if index is None:
         return {}
-    with _lock:
-        return index.search_facets(list(facets), top=top, allowed=_allowed(allowed_ids), year_from=year_from)
+    return index.search_facets(list(facets), top=top, allowed=_allowed(allowed_ids), year_from=year_from)
 
 
 @contextlib.contextmanager
@@ -225,7 +242,7 @@ def _writer_lock(directory: Path) -> Iterator[None]:
     with (directory / ".lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            with _lock:
+            with _write_lock:  # writers of this process one at a time; readers are never blocked
                 yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -286,21 +303,19 @@ def update(upserts: Iterable[ResearcherDoc], removals: Iterable[str],
     the one there was built for an earlier database at the same address)."""
     directory = index_dir()
     with _writer_lock(directory):
-        index = load_index() if _writable(directory) else None
+        version = current_version(directory) if _writable(directory) else None
+        # A private, unmapped copy: readers keep searching the published (mapped, never changed) version.
+        index = MatchIndex.load(directory / version, embedder()) if version else None
         if index is None:
             index = MatchIndex(embedder())
             index.build(list(build_all()))
             return _publish(directory, index), len(index)
-        try:
-            for doc in upserts:
-                index.upsert(doc)
-            for researcher_id in removals:
-                if researcher_id in index:
-                    index.remove(researcher_id)
-            return _publish(directory, index), len(index)
-        except BaseException:
-            _cache.pop(str(directory), None)  # the cached index may hold changes that were never saved
-            raise
+        for doc in upserts:
+            index.upsert(doc)
+        for researcher_id in removals:
+            if researcher_id in index:
+                index.remove(researcher_id)
+        return _publish(directory, index), len(index)
 
 
 def forget() -> None:

@@ -300,7 +300,10 @@ class MatchIndex:
         (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: str | Path, embedder: Embedder | None = None) -> MatchIndex:
+    def load(cls, directory: str | Path, embedder: Embedder | None = None, *, mmap: bool = False) -> MatchIndex:
+        """The saved index. ``mmap``: the profile and record vectors and the HNSW graph stay memory-mapped,
+        read-only and shared between processes (for readers; a writer loads without ``mmap`` and publishes a
+        new version instead of changing a mapped one)."""
         d = Path(directory)
         meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
         embedder = embedder or embedder_from_config(meta["embedder"])
@@ -316,10 +319,10 @@ class MatchIndex:
                 if doc is not None:
                     index._row_of[doc.id] = row
                     index._set_year(row, doc)
-        index._vectors = InProcessVectorStore.load(d, embedder.dim, meta["ann_min_rows"])
-        index._rec_vecs = np.load(d / "record_vectors.npy")
+        index._vectors = InProcessVectorStore.load(d, embedder.dim, meta["ann_min_rows"], mmap=mmap)
+        index._rec_vecs = np.load(d / "record_vectors.npy", mmap_mode="r" if mmap else None)
         index._n_rec = len(index._rec_vecs)
-        if len(index._rec_vecs) == index._n_rec:  # headroom, so that the first upsert does not copy
+        if not mmap:  # headroom, so that the first upsert does not copy
             grown = np.zeros((int(index._n_rec * 1.1) + 1024, embedder.dim), dtype=np.float16)
             grown[: index._n_rec] = index._rec_vecs
             index._rec_vecs = grown

@@ -124,15 +124,22 @@ class InProcessVectorStore:
             self._hnsw.save(str(directory / "vectors.hnsw"))
 
     @classmethod
-    def load(cls, directory: Path, dim: int, ann_min_rows: int = ANN_MIN_ROWS) -> InProcessVectorStore:
+    def load(cls, directory: Path, dim: int, ann_min_rows: int = ANN_MIN_ROWS, *,
+             mmap: bool = False) -> InProcessVectorStore:
+        """The saved store. With ``mmap`` the matrix and the HNSW graph are memory-mapped read-only from the
+        saved files (``np.load(mmap_mode="r")``, usearch ``view``): every process that maps the same version
+        shares one copy in the page cache, and loading reads nothing up front. A mapped store must not be
+        written to in place: the first ``add`` copies the matrix into memory, and a mapped HNSW graph
+        refuses changes (writers load their own unmapped copy: ``kyoso.matching.index.update``)."""
         store = cls(dim, ann_min_rows)
-        m = np.load(directory / "vectors.npy")
+        m = np.load(directory / "vectors.npy", mmap_mode="r" if mmap else None)
         store._m, store.n = m, len(m)
-        store.alive = np.load(directory / "vectors_alive.npy")
-        store._reserve(store.n + 1)  # headroom now, so that the first upsert does not copy the matrix
+        store.alive = np.array(np.load(directory / "vectors_alive.npy"), dtype=bool)
+        if not mmap:
+            store._reserve(store.n + 1)  # headroom now, so that the first upsert does not copy the matrix
         if (directory / "vectors.hnsw").exists():
             from usearch.index import Index
 
-            store._hnsw = Index.restore(str(directory / "vectors.hnsw"))
+            store._hnsw = Index.restore(str(directory / "vectors.hnsw"), view=mmap)
             store._hnsw.expansion_search = HNSW_EXPANSION_SEARCH
         return store

@@ -147,6 +147,25 @@ def test_ann_path_agrees_with_exact_search(index, tmp_path):
         index.search("weld defects", top=2))
 
 
+def test_a_memory_mapped_index_is_shared_read_only_and_searches_the_same(index, tmp_path):
+    for name, source in (("exact", index), ("ann", MatchIndex(default_embedder(), ann_min_rows=2))):
+        if name == "ann":
+            source.build(DOCS)
+        source.save(tmp_path / name)
+        mapped = MatchIndex.load(tmp_path / name, embedder=source.embedder, mmap=True)
+        assert isinstance(mapped._vectors._m, np.memmap) and not mapped._vectors._m.flags.writeable
+        assert isinstance(mapped._rec_vecs, np.memmap)
+        for need in ("赤潮で養殖魚が死ぬ", "weld inspection"):
+            a, b = source.search(need, top=6), mapped.search(need, top=6)
+            assert ids(a) == ids(b) and [m.reasons for m in a] == [m.reasons for m in b]
+    # A mapped exact index copies its arrays on the first change instead of writing into the saved files.
+    mapped = MatchIndex.load(tmp_path / "exact", embedder=index.embedder, mmap=True)
+    before = np.load(tmp_path / "exact" / "vectors.npy").copy()
+    new = ResearcherDoc("new", "新人（サンプル）", records=(R("r10", "paper", "アーク溶接ビードの自動補正", "", 2024),))
+    mapped.upsert(new)
+    assert "new" in mapped and np.array_equal(np.load(tmp_path / "exact" / "vectors.npy"), before)
+
+
 def test_empty_index_and_empty_need():
     ix = MatchIndex(default_embedder())
     ix.build([])

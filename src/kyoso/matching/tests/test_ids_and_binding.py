@@ -146,3 +146,14 @@ def test_a_copied_index_is_told_apart_by_the_id_stored_in_the_database(tmp_path)
     robot = Researcher.objects.get(identities__value="s-2")
     services.index_update([robot.pk])
     assert len(index.load_index()) == 2 and index.load_index().binding["database_uid"] == "f" * 32
+
+
+def test_readers_never_see_an_update_in_progress_and_the_index_can_be_warmed(tmp_path):
+    imported(tmp_path, AQUA)
+    index.forget()
+    assert index.warm() is True
+    reader = index.load_index()
+    assert index.load_index() is reader  # cached: the second request pays nothing
+    imported(tmp_path, ROBOT)  # the writer works on its own copy and publishes a new version
+    assert len(reader) == 1  # the version a reader holds never changes under it
+    assert len(index.load_index()) == 2 and index.load_index() is not reader
