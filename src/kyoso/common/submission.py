@@ -18,6 +18,7 @@ expected (language switch, login, logout) are exempt.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 import time
@@ -27,6 +28,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import SubmissionToken
@@ -35,6 +37,7 @@ FIELD = "kyoso_submission"
 EXEMPT_VIEWS = frozenset({"set_language", "accounts:login", "accounts:logout"})
 _POST_FORM = re.compile(rb"<form\b[^>]*\bmethod=[\"']?post\b[^>]*>", re.IGNORECASE)
 _RETRIES = 20  # SQLite (shared-cache test database) answers "table is locked" instead of waiting
+KEPT_FOR = dt.timedelta(days=7)  # a page older than this is treated as new when sent
 
 
 def _hidden_input(match: re.Match[bytes]) -> bytes:
@@ -73,6 +76,12 @@ def _claim(key: str, path: str) -> SubmissionToken | None:
         return None
 
 
+def prune(now: dt.datetime | None = None) -> int:
+    """Forget submissions older than ``KEPT_FOR``; returns how many were forgotten."""
+    cutoff = (now or timezone.now()) - KEPT_FOR
+    return SubmissionToken.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
 class SubmissionTokenMiddleware:
     """Put a one-time token into every POST form and act on each token once (see the module docstring)."""
 
@@ -105,6 +114,8 @@ class SubmissionTokenMiddleware:
         claim = _retrying(lambda: _claim(key, request.path))
         if claim is not None:
             request._submission_claim = claim  # type: ignore[attr-defined]
+            if secrets.randbelow(500) == 0:  # now and then, without a scheduled job
+                _retrying(prune)
             return None
         first = _retrying(lambda: SubmissionToken.objects.filter(key=key).first())
         if first is not None and first.result_url:

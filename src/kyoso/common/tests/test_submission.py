@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from kyoso.common.submission import FIELD, add_tokens
+from kyoso.common.submission import FIELD, KEPT_FOR, add_tokens, prune
 
 SLUG = "hamamatsu-sample"
 TOKEN = re.compile(rf'name="{FIELD}" value="([^"]+)"')
@@ -107,3 +107,16 @@ def test_fifty_parallel_identical_posts_create_one_meeting(users):
         thread.join()
     assert _meetings().count() == 1
     assert statuses == [HTTPStatus.FOUND] * 50
+
+
+@pytest.mark.django_db
+def test_old_submissions_are_forgotten():
+    from django.utils import timezone
+
+    from kyoso.common.models import SubmissionToken
+
+    old = SubmissionToken.objects.create(key="1:old", path="/a")
+    recent = SubmissionToken.objects.create(key="1:new", path="/a")
+    SubmissionToken.objects.filter(pk=old.pk).update(created_at=timezone.now() - KEPT_FOR - KEPT_FOR / 7)
+    assert prune() == 1
+    assert list(SubmissionToken.objects.values_list("pk", flat=True)) == [recent.pk]
