@@ -97,3 +97,13 @@ def test_an_owner_change_after_the_agreement_shows_in_the_diff(users):
     changed = {line.op: line.text for line in response.context["lines"] if "担当組織" in line.text
                and line.op != "same"}
     assert "サンプル工業大学" in changed["removed"] and city.name in changed["added"]
+
+
+def test_the_version_page_shows_milestones_issues_themes_and_owners(users):
+    agreed = queries.agreed_version(vision())
+    page = client_for(users["ura"]).get(agreed.get_absolute_url()).content.decode()
+    for milestone in vision().milestones.values_list("title", flat=True):
+        assert milestone in page
+    for theme in ResearchTheme.objects.filter(issue__vision=vision()).values_list("title", flat=True):
+        assert theme in page
+    assert "担当組織: サンプル工業大学" in page
