@@ -20,6 +20,7 @@ from kyoso.common.access import AUTHENTICATED, PUBLIC, SECRETARIAT, VENUE_PARTIC
 from kyoso.common.markdown import render_markdown
 
 from . import exports, queries, services
+from .access import MEMBER, venue_view
 from .domain.actions import is_overdue
 from .forms import (
     ActionItemForm,
@@ -92,10 +93,9 @@ def venue_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(SECRETARIAT)
+@venue_view(SECRETARIAT)
 def venue_update(request: HttpRequest, slug: str) -> HttpResponse:
-    venue = _venue(request, slug)
-    _secretariat(request, venue)
+    venue = request.venue
     form = VenueForm(request.POST or None, instance=venue)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "slug"}
@@ -141,10 +141,9 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(SECRETARIAT)
+@venue_view(SECRETARIAT)
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
-    venue = _venue(request, slug)
-    _secretariat(request, venue)
+    venue = request.venue
     form = MembershipForm(request.POST or None, venue=venue)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -161,10 +160,9 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(SECRETARIAT)
+@venue_view(SECRETARIAT)
 def representative_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    venue = _venue(request, slug)
-    _secretariat(request, venue)
+    venue = request.venue
     membership = get_object_or_404(Membership.objects.select_related("organization"), venue=venue, pk=pk)
     form = RepresentativeForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
@@ -190,20 +188,18 @@ def _meeting(request: HttpRequest, slug: str, pk: int) -> tuple[Venue, Meeting, 
 
 
 @require_safe
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
-    venue = _venue(request, slug)
-    rights = require_member(request.user, venue)
+    venue, rights = request.venue, request.venue_rights
     meetings = Paginator(venue.meetings.visible_to(request.user).order_by("-starts_at"), 30) \
         .get_page(request.GET.get("page"))
     return render(request, "venues/meeting_list.html", {"venue": venue, "page_obj": meetings, "rights": rights})
 
 
 @require_http_methods(["GET", "POST"])
-@access(SECRETARIAT)
+@venue_view(SECRETARIAT)
 def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
-    venue = _venue(request, slug)
-    _secretariat(request, venue)
+    venue = request.venue
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -447,10 +443,9 @@ def decision_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(SECRETARIAT)
+@venue_view(SECRETARIAT)
 def decision_create(request: HttpRequest, slug: str) -> HttpResponse:
-    venue = _venue(request, slug)
-    _secretariat(request, venue)
+    venue = request.venue
     initial = {"agenda_item": request.GET.get("agenda_item"), "previous": request.GET.get("previous")}
     form = DecisionForm(request.POST or None, venue=venue, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -551,10 +546,9 @@ def decision_finalise(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_safe
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def action_list(request: HttpRequest, slug: str) -> HttpResponse:
-    venue = _venue(request, slug)
-    rights = require_member(request.user, venue)
+    venue, rights = request.venue, request.venue_rights
     status = request.GET.get("status", "")
     actions = venue.action_items.visible_to(request.user).select_related("owner_person", "owner_organization",
                                                                          "decision")
@@ -586,10 +580,9 @@ def action_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    venue = _venue(request, slug)
-    rights = require_member(request.user, venue)
+    venue, rights = request.venue, request.venue_rights
     action = get_object_or_404(venue.action_items.visible_to(request.user)
                                .select_related("owner_person", "owner_organization", "decision"), pk=pk)
     can_update = can_update_action(request.user, action, rights)
