@@ -347,7 +347,16 @@ def test_secretariat_saves_and_proposes_representatives_endorse_until_agreed(use
         response = api(username).post(url + "endorse/", {"stance": "endorse"}, format="json")
         assert response.status_code == 200, response.content
         assert response.json()["status"] == "proposed"
-    agreed = api("secretariat").post(url + "endorse/", {"stance": "endorse"}, format="json").json()
+    waiting = api("secretariat").post(url + "endorse/", {"stance": "endorse"}, format="json").json()
+    # Every sector agreed, but a vision version also needs a top-layer endorsement (the venue's setting).
+    assert waiting["status"] == "proposed" and waiting["evaluation"]["top_layer_missing"] is True
+    from kyoso.venues import services as venue_services
+    from kyoso.venues.models import Proposal, Representative
+
+    top = Representative.objects.filter(membership__venue=vision().venue, layer="top").first()
+    venue_services.endorsement_record(actor=None, proposal=Proposal.objects.get(pk=waiting["proposal"]["id"]),
+                                      representative=top, stance="endorse")
+    agreed = api("secretariat").get(url).json()
     assert agreed["status"] == "agreed" and agreed["evaluation"]["outcome"] == "agreed"
     assert vision().versions.get(number=1).status == VisionVersion.Status.SUPERSEDED
     current = api("observer").get(f"/api/v1/visions/{vision().pk}/").json()["current_version"]
