@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 
@@ -13,8 +14,14 @@ TEST_PASSWORD = "test-password-123"  # noqa: S105 - test-only password hashed wi
 
 
 @pytest.fixture
-def regions(db):
+def regions(db, request):
     """Shizuoka prefecture with Hamamatsu, Iwata and Kosai; Tokyo with Chiyoda (real codes)."""
+    if _SAMPLE.serves(request.node):  # built once with the sample region (see _SampleStore)
+        return copy.deepcopy(_SAMPLE.regions)
+    return _create_regions()
+
+
+def _create_regions():
     from kyoso.regions.models import Region
 
     shizuoka = Region.objects.create(code="22", lg_code="220001", level="prefecture", name="静岡県",
@@ -43,12 +50,126 @@ def regions(db):
     return created
 
 
-@pytest.fixture
-def sample_region(regions):
-    """The sample venue with every persona (see kyoso.sample.personas) holding its role."""
+def _build_sample_region():
     from kyoso.sample.region import build_sample_region
 
     return build_sample_region(passwords={p.username: TEST_PASSWORD for p in PERSONAS})
+
+
+@pytest.fixture
+def sample_region(_sample_store, regions, request):
+    """The sample venue with every persona (see kyoso.sample.personas) holding its role.
+
+    Built once and shared by consecutive tests (each rolled back to it, see :class:`_SampleStore`); built per
+    test for transactional tests (live_server, transactional_db), whose database is flushed afterwards.
+    """
+    if _SAMPLE.serves(request.node):
+        return copy.deepcopy(_SAMPLE.report)
+    return _build_sample_region()
+
+
+class _SampleStore:
+    """The regions and the sample region, built once inside an outer transaction that the tests share.
+
+    Building the sample region takes seconds; most venue, vision and portfolio tests need it and change it only
+    inside their own transaction. So it is built inside an outer ``atomic`` block on the default database, and
+    each test's transaction (pytest-django's ``db``: a Django ``TestCase`` atomic) is a savepoint in it, rolled
+    back after the test. Tests get deep copies of the built objects, never the pristine ones.
+
+    The outer block is open only while consecutive tests use the sample region without a transactional
+    database: before any other database test (which may expect an empty database or create the same regions)
+    and before transactional tests (which flush), it is rolled back; the next sample test builds it again.
+    The cache is cleared before every test anyway (``_fresh_cache``). Sequences are not rolled back (as with
+    per-test transactions): tests must not rely on primary key values.
+    """
+
+    TRANSACTIONAL_FIXTURES = ("transactional_db", "live_server", "django_db_reset_sequences",
+                              "django_db_serialized_rollback")
+
+    def __init__(self):
+        self.blocker = None
+        self.atomic = None
+        self.item = None
+        self.regions = None
+        self.report = None
+        self.builds = 0
+
+    @classmethod
+    def transactional(cls, item) -> bool:
+        if any(name in item.fixturenames for name in cls.TRANSACTIONAL_FIXTURES):
+            return True
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+                                or marker.kwargs.get("serialized_rollback")))
+
+    @classmethod
+    def wants(cls, item) -> bool:
+        if os.environ.get("KYOSO_TEST_SHARED_SAMPLE") == "0":  # build per test, as before (to compare)
+            return False
+        return item is not None and "sample_region" in item.fixturenames and not cls.transactional(item)
+
+    @staticmethod
+    def uses_database(item) -> bool:
+        import unittest
+
+        cls = getattr(item, "cls", None)
+        return ("_django_db_helper" in item.fixturenames or item.get_closest_marker("django_db") is not None
+                or (cls is not None and issubclass(cls, unittest.TestCase)))
+
+    def serves(self, item) -> bool:
+        return self.atomic is not None and self.wants(item)
+
+    def before(self, item) -> None:
+        """Called before each test's fixtures: open the shared block for it, or close it."""
+        self.item = item
+        if self.blocker is None:
+            return
+        if self.wants(item):
+            self.open()
+        elif self.uses_database(item):
+            self.close()
+
+    def open(self) -> None:
+        if self.atomic is not None:
+            return
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            self.atomic._from_testcase = True  # like TestCase's own blocks: durable atomics may nest in it
+            self.regions = _create_regions()
+            self.report = _build_sample_region()
+        self.builds += 1
+
+    def close(self) -> None:
+        if self.atomic is None:
+            return
+        from django.db import transaction
+
+        atomic, self.atomic, self.regions, self.report = self.atomic, None, None, None
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+_SAMPLE = _SampleStore()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _SAMPLE.before(item)
+
+
+@pytest.fixture(scope="session")
+def _sample_store(django_db_setup, django_db_blocker):
+    """The session's :class:`_SampleStore` (its database set up); the outer block is opened per test."""
+    _SAMPLE.blocker = django_db_blocker
+    if _SAMPLE.wants(_SAMPLE.item):
+        _SAMPLE.open()
+    yield _SAMPLE
+    _SAMPLE.close()
+    _SAMPLE.blocker = None
 
 
 @pytest.fixture
