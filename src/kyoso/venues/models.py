@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from kyoso.common.models import TimeStampedModel
 from kyoso.regions.models import SectorChoices
 
-from .domain.actions import ACTIVE, ActionStatus
+from .domain.actions import ACTIVE, ActionStatus, is_overdue
 from .domain.composition import Layer
 from .domain.endorsement import Outcome, Rule, Stance
 
@@ -550,6 +550,13 @@ class ActionItem(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("venues:action_detail", kwargs={"slug": self.venue.slug, "pk": self.pk})
+
+    @property
+    def is_overdue(self) -> bool:
+        """Overdue today (``domain.actions.is_overdue``; for pages, which have no other way to pass today)."""
+        from django.utils import timezone
+
+        return is_overdue(self.status, self.due_date, timezone.localdate())
 
 
 class ActionProgress(TimeStampedModel):

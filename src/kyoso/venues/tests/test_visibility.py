@@ -103,3 +103,16 @@ def test_members_see_them_and_querysets_agree(hidden, users):
     today = timezone.localdate()
     flagged = {a.pk for a in ActionItem.objects.all() if is_overdue(a.status, a.due_date, today)}
     assert set(ActionItem.objects.overdue(today).values_list("pk", flat=True)) == flagged and flagged
+
+
+def test_pages_flag_overdue_by_the_one_rule(hidden, users):
+    """The action table and the action page mark 期限超過 from ActionItem.is_overdue, not their own comparison."""
+    action = ActionItem.objects.get(title=MARKERS[4])
+    assert action.is_overdue
+    client = Client()
+    client.force_login(users["secretariat"])
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "期限超過" in page
+    services.action_progress(actor=None, action=action, status="done", note="完了")
+    assert not ActionItem.objects.get(pk=action.pk).is_overdue
+    assert "期限超過" not in client.get(action.get_absolute_url()).content.decode()
