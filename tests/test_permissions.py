@@ -277,6 +277,7 @@ PK_OBJECTS = {
 REPRESENTATIVES = {"secretariat", "ura", "company", "bank"}
 CONTRIBUTORS = {"secretariat", "ura", "company", "bank", "researcher", "admin"}
 PROJECT_RECORDERS = {"secretariat", "researcher", "company", "admin"}
+KPI_RECORDERS = {"secretariat", "ura", "researcher", "admin"}
 OBJECT_LEVEL = {
     ("venues:minutes_edit", "get"): REPRESENTATIVES | {"admin"},
     ("venues:minutes_edit", "post"): REPRESENTATIVES | {"admin"},
@@ -289,14 +290,17 @@ OBJECT_LEVEL = {
     ("api:action-item-progress", "post"): {"secretariat", "ura", "admin"},
     # People are created by staff; a secretariat adds affiliations to the people of its venue's members.
     ("api:person-list", "post"): {"admin"},
-    # Observers read the vision but never write observations or imports.
-    ("visions:kpi_observe", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
-    ("visions:import_create", "get"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
-    ("visions:import_create", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
-    ("visions:import_apply", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
+    # Actual values are recorded by the KPI's owner organisation's people and the secretariat (the sample KPI
+    # is owned by the sample university: its URA and researcher); observers never write. Importing a file needs
+    # the right to record at least one KPI of the vision; a checked file is applied by its uploader (the sample
+    # batch's is the secretariat) or the secretariat.
+    ("visions:kpi_observe", "post"): KPI_RECORDERS,
+    ("visions:import_create", "get"): KPI_RECORDERS,
+    ("visions:import_create", "post"): KPI_RECORDERS,
+    ("visions:import_apply", "post"): {"secretariat", "admin"},
     ("visions:version_endorse", "post"): REPRESENTATIVES,
-    ("api:kpi-observations", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
-    ("api:import-apply", "post"): {"secretariat", "ura", "company", "bank", "researcher", "admin"},
+    ("api:kpi-observations", "post"): KPI_RECORDERS,
+    ("api:import-apply", "post"): {"secretariat", "admin"},
     ("api:vision-version-propose", "post"): {"secretariat", "admin"},
     ("api:vision-version-endorse", "post"): REPRESENTATIVES,
     # Shortlists and contact notes: observers read but never write.

@@ -31,7 +31,7 @@ def test_portfolio_lists_projects_with_their_signals(page: Page, live_server, us
     expect(page.locator("table").get_by_text("資源の提供不足").first).to_be_visible()
     rows.first.get_by_role("link").click()
     expect(page.get_by_role("heading", name="シグナル")).to_be_visible()
-    expect(page.locator(".k-signal")).to_have_count(5)
+    expect(page.locator(".k-signal")).to_have_count(6)  # the six signals of domain/signals.py
     assert errors == []
 
 

@@ -80,8 +80,8 @@ def test_create_a_venue_and_reach_a_numbered_decision(page: Page, live_server, u
     # 2. Members of three sectors, each with a representative
     add_member(page, "遠州精密工業株式会社（サンプル）", "天竜 美咲（企業・サンプル）", "ミドル層（管理職）",
                "技術開発部 部長")
-    add_member(page, "静岡大学", "遠州 一郎（URA・サンプル）", "キーパーソン", "産学連携 URA")
-    add_member(page, "浜松市", "浜松 花子（自治体職員・サンプル）", "キーパーソン", "産業振興課 主任")
+    add_member(page, "サンプル工業大学", "遠州 一郎（URA・サンプル）", "キーパーソン", "産学連携 URA")
+    add_member(page, "遠州サンプル市", "浜松 花子（自治体職員・サンプル）", "キーパーソン", "産業振興課 主任")
     composition = page.get_by_role("table", name="セクター別の構成員数と代表者数")
     expect(composition.locator("tfoot")).to_contain_text("3")
 
@@ -123,7 +123,7 @@ def test_create_a_venue_and_reach_a_numbered_decision(page: Page, live_server, u
 
     switch_user(page, base, "ura")
     page.goto(decision_url)
-    endorse(page, "静岡大学")
+    endorse(page, "サンプル工業大学")
     expect(sector_row(page, "産（企業）")).to_contain_text("合意")
     expect(sector_row(page, "学（大学・研究機関）")).to_contain_text("合意")
     expect(sector_row(page, "官（行政）")).to_contain_text("未確定")
@@ -132,7 +132,7 @@ def test_create_a_venue_and_reach_a_numbered_decision(page: Page, live_server, u
     # 7. 官 endorses: agreed; the secretariat finalises and the decision gets No.1
     switch_user(page, base, "secretariat")
     page.goto(decision_url)
-    endorse(page, "浜松市")
+    endorse(page, "遠州サンプル市")
     expect(sector_row(page, "官（行政）")).to_contain_text("合意")
     expect(header).to_contain_text("合意（確定待ち）")
     page.get_by_role("button", name="確定する").click()

@@ -38,6 +38,15 @@ def endorse(page: Page, organization: str) -> None:
     expect(status_message(page)).to_contain_text("意思表示を記録しました")
 
 
+def _top_layer_endorses() -> None:
+    from kyoso.venues import services as venue_services
+    from kyoso.venues.models import Proposal, Representative
+
+    proposal = Proposal.objects.filter(venue__slug="hamamatsu-sample").order_by("-pk").first()
+    top = Representative.objects.filter(membership__venue__slug="hamamatsu-sample", layer="top").first()
+    venue_services.endorsement_record(actor=None, proposal=proposal, representative=top, stance="endorse")
+
+
 def vision_url() -> str:
     from kyoso.visions.models import Vision
 
@@ -136,7 +145,7 @@ def test_revise_the_vision_and_agree_on_version_2(page: Page, live_server, users
 
     switch_user(page, base, "ura")
     page.goto(version_url)
-    endorse(page, "静岡大学")
+    endorse(page, "サンプル工業大学")
     expect(sector_row(page, "学（大学・研究機関）")).to_contain_text("合意")
     expect(sector_row(page, "官（行政）")).to_contain_text("未確定")
     expect(header).to_contain_text("賛同受付中")
@@ -144,8 +153,13 @@ def test_revise_the_vision_and_agree_on_version_2(page: Page, live_server, users
     # 5. 官 endorses: version 2 is agreed, version 1 is superseded
     switch_user(page, base, "secretariat")
     page.goto(version_url)
-    endorse(page, "浜松市")
+    endorse(page, "遠州サンプル市")
     expect(sector_row(page, "官（行政）")).to_contain_text("合意")
+    # Every sector agreed, but a vision version also needs a top-layer endorsement (the venue's default)
+    expect(header).to_contain_text("賛同受付中")
+    expect(page.get_by_text("必要（まだありません）")).to_be_visible()
+    _top_layer_endorses()  # the sample company's president, who has no login in the demo
+    page.reload()
     expect(header).to_contain_text("合意")
     expect(page.get_by_text("必要なセクターがすべて賛同し、この版に合意しました。")).to_be_visible()
 
@@ -373,7 +387,8 @@ def test_every_vision_page_renders_without_console_errors(page: Page, live_serve
         expect(graph.locator("svg")).to_have_accessible_name(re.compile("バックキャストの構造"))
     if name in ("kpi-aging-rate", "kpi-joint-research"):
         expect(page.get_by_role("figure").get_by_role("img")).to_have_count(1)
-        expect(page.locator(".k-page-header .k-status")).to_have_text(re.compile("^(順調|注意|遅れ|データなし)$"))
+        expect(page.locator(".k-page-header .k-status").first).to_have_text(
+            re.compile("^(順調|注意|遅れ|データなし|古いデータ|更新待ち)$"))
     if name == "diff":
         expect(page.get_by_role("heading", level=1)).to_have_text("第1版と現在の内容（未保存）の比較")
         expect(page.get_by_text("違いはありません。")).to_be_visible()

@@ -21,8 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kyoso.common.access import PUBLIC, SECRETARIAT, VENUE_PARTICIPANT, access
 from kyoso.regions.models import Organization, Region
-from kyoso.venues.models import Venue
-from kyoso.venues.permissions import VenueAccess, require_member
+from kyoso.venues.access import MEMBER, venue_view
+from kyoso.venues.access import member_venue as _venue
+from kyoso.venues.permissions import VenueAccess
 from kyoso.visions.views import _contributor, _errors  # the same rules and form errors as the vision pages
 
 from . import queries, shortlists
@@ -41,11 +42,6 @@ from .models import CrossAppointmentProposal, Researcher, Shortlist, ShortlistEn
 PAGE_SIZE = 50
 
 
-def _venue(request: HttpRequest, slug: str) -> tuple[Venue, VenueAccess]:
-    venue = get_object_or_404(Venue.objects.visible_to(request.user), slug=slug)
-    return venue, require_member(request.user, venue)
-
-
 def _prefectures() -> list[Region]:
     return list(Region.objects.filter(level=Region.Level.PREFECTURE).order_by("code"))
 
@@ -54,9 +50,9 @@ def _prefectures() -> list[Region]:
 
 
 @require_safe
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def match(request: HttpRequest, slug: str) -> HttpResponse:
-    venue, rights = _venue(request, slug)
+    venue, rights = request.venue, request.venue_rights
     issues, themes = queries.venue_issues(venue)
     targets = target_choices(issues, themes)
     form = NeedForm(request.GET or None, targets=targets, prefectures=_prefectures())
@@ -91,17 +87,17 @@ def match(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def shortlist_list(request: HttpRequest, slug: str) -> HttpResponse:
-    venue, rights = _venue(request, slug)
+    venue, rights = request.venue, request.venue_rights
     context = {"venue": venue, "rights": rights, "shortlists": queries.shortlists_of(venue)}
     return render(request, "matching/shortlist_list.html", context)
 
 
 @require_POST
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def shortlist_create(request: HttpRequest, slug: str) -> HttpResponse:
-    venue, rights = _venue(request, slug)
+    venue, rights = request.venue, request.venue_rights
     _contributor(rights)
     issues, themes = queries.venue_issues(venue)
     posted = shortlists.researchers_for(request.POST.getlist("researchers"))
@@ -139,10 +135,10 @@ def _json(raw: str) -> dict[str, Any]:
 
 
 @require_POST
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def entry_add(request: HttpRequest, slug: str) -> HttpResponse:
     """Add one researcher of the results to an existing shortlist of the venue."""
-    venue, rights = _venue(request, slug)
+    venue, rights = request.venue, request.venue_rights
     _contributor(rights)
     form = EntryAddForm(request.POST, shortlists=Shortlist.objects.filter(venue=venue))
     if not form.is_valid():

@@ -66,7 +66,7 @@ def _portfolio_filename(venue: Venue, today: Any) -> str:
 def _portfolio_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     venue, rights = _venue(request, slug)
     today = timezone.localdate()
-    projects = portfolio_projects(request.GET, venue)
+    projects = portfolio_projects(request.GET, venue, request.user, rights)
     if len(projects) > SYNC_LIMIT:
         # Too large to build while the member waits: offer to build it in the background.
         return render(request, "portfolio/report_job_start.html", {
@@ -89,7 +89,7 @@ def report_job_run(job_id: int) -> ReportJob:
         if not rights.is_member:
             job.status, job.error = ReportJob.Status.FAILED, _("この場の構成員ではなくなったため、作成できません。")
         else:
-            projects = portfolio_projects(QueryDict(job.query), venue)
+            projects = portfolio_projects(QueryDict(job.query), venue, user, rights)
             report = reporting.portfolio_report(venue, projects, user, rights, today)
             document = exports.portfolio_document(report, reporting.participant_counts(projects))
             job.content = _render(document, job.fmt)
@@ -100,15 +100,17 @@ def report_job_run(job_id: int) -> ReportJob:
     return job
 
 
-def portfolio_projects(params: QueryDict, venue: Venue) -> list[Any]:
-    """The projects of the portfolio page, with the same search and filters (``?q=&theme=…``)."""
+def portfolio_projects(params: QueryDict, venue: Venue, user: Any, rights: Any) -> list[Any]:
+    """The projects of the portfolio page, with the same search and filters (``?q=&theme=…``), the signal
+    filter as ``user`` may see the signals."""
     from .forms import PortfolioFilterForm
 
     form = PortfolioFilterForm(params or None, venue=venue)
     projects = list(queries.filter_projects(venue, form.cleaned_data if form.is_bound and form.is_valid() else {}))
     wanted = form.cleaned_data.get("signal") if form.is_bound and form.is_valid() else ""
     if wanted:
-        fired = queries.fired_project_ids(queries.portfolio_overview(venue, timezone.localdate()), wanted)
+        overview = queries.portfolio_overview_for(venue, timezone.localdate(), user, rights)
+        fired = queries.fired_project_ids(overview, wanted)
         projects = [p for p in projects if p.pk in fired]
     return projects
 

@@ -134,8 +134,11 @@ def _amount(value: Decimal | None, kind: str, is_hidden: bool) -> Any:
     return hidden() if is_hidden else Amount(value or Decimal(0), kind)
 
 
-def _percent(ratio: int | None) -> str:
-    return "" if ratio is None else f"{ratio}%"
+def _percent(ratio: int | None, coarse: bool = False) -> str:
+    """A percent cell; ``coarse``: only the 10-point band whose lower bound ``ratio`` is (hidden amounts)."""
+    if ratio is None:
+        return ""
+    return f"{ratio}〜{ratio + 10}%" if coarse and ratio < 100 else f"{ratio}%"
 
 
 def _severity(signal: dict[str, Any]) -> str:
@@ -179,7 +182,7 @@ def project_document(report: ProjectReport) -> Document:
         [_("提供する組織"), _("年度"), _("種類"), _("約束した量"), _("提供した量"), _("提供率"), _("期限"), _("状態")],
         [[r.commitment.partner.display_name, fy(r.commitment.fiscal_year), r.commitment.get_kind_display(),
           _amount(r.committed, r.commitment.kind, r.hidden), _amount(r.provided, r.commitment.kind, r.hidden),
-          _percent(r.ratio), r.due, _("期限超過") if r.overdue else ""]
+          _percent(r.ratio, r.ratio_coarse), r.due, _("期限超過") if r.overdue else ""]
          for r in report.ledger],
         [26, 20, 12, 16, 16, 8, 14, 10]))
     outputs = Section(_("成果"), sheet=_("成果"))
@@ -280,7 +283,7 @@ def portfolio_document(report: PortfolioReport, participants: dict[int, tuple[in
          _("期限"), _("超過日数")],
         [[o["project"], o["partner"], fy(o["fiscal_year"]), _kind_label(o["kind"]),
           _amount(o["committed"], o["kind"], o["hidden"]), _amount(o["provided"], o["kind"], o["hidden"]),
-          _percent(o["ratio"]), o["due"], o["days_overdue"]] for o in report.overdue],
+          _percent(o["ratio"], o["ratio_coarse"]), o["due"], o["days_overdue"]] for o in report.overdue],
         [26, 20, 18, 10, 14, 14, 7, 12, 8], caption=_("期限を過ぎて不足している約束")))
     return Document(title=_("共同研究ポートフォリオ"), subtitle=report.venue.name,
                     sections=[overview, summary, reasons, partners])

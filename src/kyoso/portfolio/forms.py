@@ -78,7 +78,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["title", "summary_public", "summary_internal", "stage", "start_date", "end_date",
-                  "lead_organization", "report_interval_months"]
+                  "lead_organization", "report_interval_months", "is_public"]
         widgets = {"summary_public": forms.Textarea(attrs={"rows": 3}),
                    "summary_internal": forms.Textarea(attrs={"rows": 3}),
                    "start_date": forms.DateInput(DATE, format="%Y-%m-%d"),
@@ -244,6 +244,8 @@ THRESHOLD_FIELDS = {
     "convenience_min_academic": (_("偏りとみなす学術成果の最少件数"), ""),
     "report_due_days": (_("報告の提出期限（期間末から日数）"), ""),
     "stale_critical_missing": (_("重大とみなす未提出の報告数"), ""),
+    "overrun_grace_days": (_("終了日超過とみなすまでの日数"), _("終了日の翌日から数えます。0 なら翌日から。")),
+    "overrun_critical_days": (_("終了日超過を重大とみなす日数"), ""),
 }
 
 

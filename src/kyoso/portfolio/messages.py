@@ -8,12 +8,15 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from .domain.disclosure import BAND_POINTS, percent_band
+
 SIGNAL_NAMES = {
     "resource_shortfall": gettext_noop("資源の提供不足"),
     "kpi_stalled": gettext_noop("KPIへの寄与の停滞"),
     "researcher_convenience": gettext_noop("研究者の都合の優先"),
     "stale_reporting": gettext_noop("報告の遅れ"),
     "orphaned": gettext_noop("ビジョンとのつながりなし"),
+    "past_end_date": gettext_noop("終了日超過"),
 }
 
 REASONS = {
@@ -44,6 +47,11 @@ REASONS = {
     "reports_up_to_date": gettext_noop("定期報告は期限どおりです（最新：%(period_end)s までの期間、%(submitted_on)s 提出）。"),
     "serves_no_agreed_theme": gettext_noop("合意済みのビジョンの研究開発テーマにつながっていません。"),
     "serves_agreed_themes": gettext_noop("合意済みのビジョンの研究開発テーマ %(themes_agreed)s 件につながっています。"),
+    "past_end_date": gettext_noop("終了日（%(end)s）から %(days_since)s 日が過ぎましたが、まだ「%(status)s」です。"
+                                  "事務局は終了するか、期間を延長してください。"),
+    "no_end_date": gettext_noop("終了日が設定されていません。"),
+    "closed": gettext_noop("このプロジェクトは「%(status)s」です。"),
+    "ends_later": gettext_noop("終了日は %(end)s です（あと %(days_left)s 日）。"),
 }
 
 KIND_LABELS = {"cash": gettext_noop("資金"), "staff": gettext_noop("人員"), "equipment": gettext_noop("設備"),
@@ -66,8 +74,22 @@ def _shown(value: Any) -> Any:
     return value
 
 
+PROJECT_STATUS_LABELS = {"active": gettext_noop("実施中"), "paused": gettext_noop("一時停止中"),
+                         "stopped": gettext_noop("中止"), "completed": gettext_noop("終了")}
+
+
+def percent_text(ratio: float, *, coarse: bool) -> str:
+    """A ratio as the number of a percent sentence: whole percent, or only its 10-point band ("40〜50") for a
+    reader who may not see the amounts behind it (``domain.disclosure``)."""
+    if not coarse:
+        return _shown(round(ratio * 100))
+    low = percent_band(ratio)
+    return _shown(low) if low >= 100 else f"{_shown(low)}〜{_shown(low + BAND_POINTS)}"
+
+
 def reason_text(code: str, params: dict[str, Any], *, show_amounts: bool) -> str:
-    """The translated sentence of one reason; cash amounts are masked for those who may not see them."""
+    """The translated sentence of one reason; cash amounts are masked for those who may not see them, and the
+    ratio behind them is told only as a band."""
     template = REASONS.get(code)
     if template is None:
         return code
@@ -76,11 +98,16 @@ def reason_text(code: str, params: dict[str, Any], *, show_amounts: bool) -> str
     # sentences say years, percent and threshold.
     if "fiscal_years" in params:
         values["years"] = "、".join(str(year) for year in params["fiscal_years"])
-    for key, source in (("percent", "ratio"), ("threshold", "shortfall_ratio")):
-        if isinstance(params.get(source), int | float):
-            values[key] = _shown(round(params[source] * 100))
+    masked = params.get("kind") == "cash" and not show_amounts
+    if isinstance(params.get("ratio"), int | float):
+        values["percent"] = percent_text(params["ratio"], coarse=masked)
+    elif isinstance(params.get("ratio_band"), int):  # already masked (``permissions.mask_params``)
+        values["percent"] = percent_text(params["ratio_band"] / 100, coarse=True)
+    if isinstance(params.get("shortfall_ratio"), int | float):
+        values["threshold"] = _shown(round(params["shortfall_ratio"] * 100))
     if "status" in params:
-        values["status"] = _(STATUS_LABELS.get(params["status"], params["status"]))
+        labels = PROJECT_STATUS_LABELS if code in ("past_end_date", "closed") else STATUS_LABELS
+        values["status"] = _(labels.get(params["status"], params["status"]))
     if "kind" in params:
         values["kind"] = _(KIND_LABELS.get(params["kind"], params["kind"]))
         if params["kind"] == "cash" and not show_amounts:

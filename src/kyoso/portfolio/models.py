@@ -12,6 +12,146 @@ from django.utils.translation import gettext_lazy as _
 
 from kyoso.common.models import TimeStampedModel
 
+from .domain.signals import DEFAULT_REPORT_INTERVAL_MONTHS
+
+# --- Who sees what: one rule per object, in its queryset ---------------------------------------------
+#
+# * public: a project the secretariat marked ``is_public`` in a public venue, its non-confidential outputs and
+#   its non-confidential commitments; never reports or reviews (they are the venue's internal record).
+# * member: everything of the projects of the venues where the user holds a role (observers included), except
+#   confidential outputs; a confidential cash amount is there but hidden (``amount_visible``).
+# * participant / secretariat: also the confidential outputs and amounts of the projects the user takes part in
+#   (their Person is a Participant) or whose venue's secretariat they are. Staff see everything.
+# ``kyoso.portfolio.permissions`` answers the same questions for objects already loaded, from these querysets.
+
+
+def _is_staff(user: object) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+def _is_authenticated(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def public(self) -> ProjectQuerySet:
+        """Projects the secretariat made public, in public venues (the public site lists these)."""
+        return self.filter(is_public=True, venue__is_public=True)
+
+    def member_visible(self, user: object) -> ProjectQuerySet:
+        """Projects of the venues where ``user`` holds a role (staff: all): the portfolio's internal pages."""
+        from kyoso.venues.models import VenueRole
+
+        if _is_staff(user):
+            return self
+        if not _is_authenticated(user):
+            return self.none()
+        return self.filter(venue__in=VenueRole.objects.filter(user=user).values("venue"))
+
+    def visible_to(self, user: object) -> ProjectQuerySet:
+        """What ``user`` may know exists: the member-visible projects and the public ones."""
+        if _is_staff(user):
+            return self
+        if not _is_authenticated(user):
+            return self.public()
+        return self.filter(Q(pk__in=self.model.objects.member_visible(user).values("pk"))
+                           | Q(pk__in=self.model.objects.public().values("pk")))
+
+    def secretariat_of(self, user: object) -> ProjectQuerySet:
+        """Projects of the venues whose secretariat ``user`` is (staff: all)."""
+        from kyoso.venues.models import VenueRole
+
+        if _is_staff(user):
+            return self
+        if not _is_authenticated(user):
+            return self.none()
+        return self.filter(venue__in=VenueRole.objects.filter(user=user, role=VenueRole.Role.SECRETARIAT)
+                           .values("venue"))
+
+    def participant_of(self, user: object) -> ProjectQuerySet:
+        """Projects ``user`` takes part in: their Person is a Participant."""
+        if not _is_authenticated(user):
+            return self.none()
+        return self.filter(pk__in=Participant.objects.filter(person__user=user).values("project"))
+
+    def confidential_visible_to(self, user: object) -> ProjectQuerySet:
+        """Projects whose confidential outputs and amounts ``user`` sees: its participants and its venue's
+        secretariat (staff: all). The one confidentiality rule (``permissions`` asks it)."""
+        if _is_staff(user):
+            return self
+        return self.filter(Q(pk__in=self.model.objects.secretariat_of(user).values("pk"))
+                           | Q(pk__in=self.model.objects.participant_of(user).values("pk")))
+
+
+class _ProjectPartQuerySet(models.QuerySet):
+    """Rows that belong to a project (``project_path`` leads from the row to it)."""
+
+    project_path = "project"
+
+    def _in(self, projects: models.QuerySet) -> Q:
+        return Q(**{f"{self.project_path}__in": projects.values("pk")})
+
+    def member_visible(self, user: object) -> models.QuerySet:
+        return self if _is_staff(user) else self.filter(self._in(Project.objects.member_visible(user)))
+
+
+class OutputQuerySet(_ProjectPartQuerySet):
+    def public(self) -> OutputQuerySet:
+        """Non-confidential outputs of public projects."""
+        return self.filter(self._in(Project.objects.public()), is_confidential=False)
+
+    def visible_to(self, user: object) -> OutputQuerySet:
+        """Outputs of the projects ``user`` sees; confidential ones only for its participants and secretariat."""
+        if _is_staff(user):
+            return self
+        return self.filter(self._in(Project.objects.visible_to(user))).filter(
+            Q(is_confidential=False) | self._in(Project.objects.confidential_visible_to(user)))
+
+
+class CommitmentQuerySet(_ProjectPartQuerySet):
+    def public(self) -> CommitmentQuerySet:
+        """Non-confidential commitments of public projects."""
+        return self.filter(self._in(Project.objects.public()), is_confidential=False)
+
+    def visible_to(self, user: object) -> CommitmentQuerySet:
+        """Commitments of the member-visible projects (a confidential cash amount stays hidden: see
+        :meth:`with_amount_visible`) and the public ones."""
+        if _is_staff(user):
+            return self
+        return self.filter(self._in(Project.objects.member_visible(user))
+                           | (self._in(Project.objects.public()) & Q(is_confidential=False)))
+
+    def with_amount_visible(self, user: object) -> CommitmentQuerySet:
+        """Annotate ``amount_visible``: False for a confidential cash amount ``user`` may not see."""
+        from django.db.models import BooleanField, Case, Value, When
+
+        if _is_staff(user):
+            return self.annotate(amount_visible=Value(True, output_field=BooleanField()))
+        hidden = Q(kind="cash", is_confidential=True) & ~self._in(Project.objects.confidential_visible_to(user))
+        return self.annotate(amount_visible=Case(When(hidden, then=Value(False)), default=Value(True),
+                                                 output_field=BooleanField()))
+
+
+class ProvisionQuerySet(_ProjectPartQuerySet):
+    project_path = "commitment__project"
+
+    def visible_to(self, user: object) -> ProvisionQuerySet:
+        """Provisions of the commitments ``user`` sees whose amounts they may see."""
+        if _is_staff(user):
+            return self
+        visible = Commitment.objects.visible_to(user).with_amount_visible(user).filter(amount_visible=True)
+        return self.filter(commitment__in=visible.values("pk"))
+
+
+class InternalPartQuerySet(_ProjectPartQuerySet):
+    """Reports and reviews: the venue's internal record, never public."""
+
+    def public(self) -> models.QuerySet:
+        return self.none()
+
+    def visible_to(self, user: object) -> models.QuerySet:
+        return self.member_visible(user)
+
 
 class Project(TimeStampedModel):
     class Status(models.TextChoices):
@@ -40,8 +180,14 @@ class Project(TimeStampedModel):
                                           on_delete=models.PROTECT, related_name="led_projects")
     themes = models.ManyToManyField("visions.ResearchTheme", verbose_name=_("研究開発テーマ"),
                                     related_name="projects", blank=True)
-    report_interval_months = models.PositiveSmallIntegerField(_("報告の間隔（月）"), default=6)
+    report_interval_months = models.PositiveSmallIntegerField(_("報告の間隔（月）"),
+                                                              default=DEFAULT_REPORT_INTERVAL_MONTHS)
+    is_public = models.BooleanField(
+        _("一般に公開"), default=False,
+        help_text=_("オンにすると、プロジェクト名・公開の概要・非公開でない成果が一般に公開されます（公開の場のみ）。"))
     is_sample = models.BooleanField(_("サンプルデータ"), default=False)
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("プロジェクト")
@@ -130,6 +276,8 @@ class Commitment(TimeStampedModel):
         help_text=_("オンにすると、金額はこのプロジェクトの参加者と事務局だけに表示されます。"),
     )
 
+    objects = CommitmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("約束（コミットメント）")
         verbose_name_plural = _("約束（コミットメント）")
@@ -148,6 +296,8 @@ class Provision(TimeStampedModel):
     amount = models.DecimalField(_("提供した量"), max_digits=16, decimal_places=2)
     provided_on = models.DateField(_("提供日"))
     evidence = models.TextField(_("証跡"), blank=True)
+
+    objects = ProvisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("提供実績")
@@ -181,6 +331,8 @@ class Output(TimeStampedModel):
     kpis = models.ManyToManyField("visions.Kpi", verbose_name=_("動かしたKPI"), related_name="+", blank=True)
     is_confidential = models.BooleanField(_("非公開"), default=False)
 
+    objects = OutputQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("成果")
         verbose_name_plural = _("成果")
@@ -199,6 +351,8 @@ class Report(TimeStampedModel):
     problems = models.TextField(_("課題"), blank=True)
     next_steps = models.TextField(_("次の取り組み"), blank=True)
 
+    objects = InternalPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("定期報告")
         verbose_name_plural = _("定期報告")
@@ -215,6 +369,7 @@ class Review(TimeStampedModel):
         ADJUST = "adjust", _("見直し")
         PAUSE = "pause", _("一時停止")
         STOP = "stop", _("中止")
+        COMPLETE = "complete", _("終了")
 
     project = models.ForeignKey(Project, verbose_name=_("プロジェクト"), on_delete=models.CASCADE,
                                 related_name="reviews")
@@ -229,6 +384,8 @@ class Review(TimeStampedModel):
                                          help_text=_("見直しで期間を延長・短縮する場合に入力します。"))
     decision = models.OneToOneField("venues.Decision", verbose_name=_("場の決定"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="review")
+
+    objects = InternalPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("評価")
@@ -291,7 +448,8 @@ class PortfolioSettings(models.Model):
     venue = models.OneToOneField("venues.Venue", verbose_name=_("地域共創の場"), on_delete=models.CASCADE,
                                  related_name="portfolio_settings")
     thresholds = models.JSONField(_("シグナルの閾値"), default=dict, blank=True)
-    report_interval_months = models.PositiveSmallIntegerField(_("定期報告の間隔（月）"), default=6)
+    report_interval_months = models.PositiveSmallIntegerField(_("定期報告の間隔（月）"),
+                                                              default=DEFAULT_REPORT_INTERVAL_MONTHS)
 
     class Meta:
         verbose_name = _("ポートフォリオの設定")

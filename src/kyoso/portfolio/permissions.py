@@ -2,9 +2,12 @@
 
 Confidentiality: a commitment's cash amount marked ``is_confidential`` and an output marked
 ``is_confidential`` are visible only to the project's participants (their Person is a Participant of the
-project) and to the venue's secretariat (and staff). Pages, the API and the exports all ask the same two
-functions: :func:`can_see_confidential` for one project and :func:`confidential_access` for many at once
-(one query, never one per row). Review signals carry amounts in their reasons; :func:`masked_signal_dicts`
+project) and to the venue's secretariat (and staff). The rule is ``Project.objects.confidential_visible_to``
+(and the querysets of outputs, commitments and provisions built on it, ``models.py``); for objects already
+loaded, pages, the API and the exports ask :func:`can_see_confidential` for one project and
+:func:`confidential_access` for many at once (one query, never one per row), which answer from the same
+querysets. Anything derived from a hidden item is computed without it or shown coarse
+(``domain/disclosure.py``). Review signals carry amounts in their reasons; :func:`masked_signal_dicts`
 removes them for those who may not see them.
 
 Writes: observers never write; the secretariat and the project's participants record commitments,
@@ -18,8 +21,9 @@ from typing import Any
 
 from kyoso.venues.permissions import VenueAccess, person_of
 
+from .domain.disclosure import percent_band
 from .messages import reason_text, signal_name
-from .models import Participant, Project
+from .models import Project
 
 #: Reason parameters that hold amounts (see ``domain/signals.py``, resource shortfall).
 AMOUNT_PARAMS = ("committed", "provided", "missing")
@@ -32,12 +36,18 @@ def _rights_for(rights: Rights, venue_id: int) -> VenueAccess:
 
 
 def participant_projects(user: Any, project_ids: Iterable[int]) -> set[int]:
-    """Of these projects, those the user takes part in (their Person is a Participant); one query."""
-    person = person_of(user)
-    if person is None:
+    """Of these projects, those the user takes part in (``Project.objects.participant_of``); one query."""
+    if person_of(user) is None:
         return set()
-    return set(Participant.objects.filter(project_id__in=list(project_ids), person=person)
-               .values_list("project_id", flat=True))
+    return set(Project.objects.participant_of(user).filter(pk__in=list(project_ids)).values_list("pk", flat=True))
+
+
+def venue_confidential_projects(user: Any, venue: Any, rights: VenueAccess) -> set[int] | None:
+    """Of the projects of one venue, the ids whose confidential items ``user`` sees; None means all of them
+    (the venue's secretariat and staff), without a query."""
+    if rights.is_secretariat:
+        return None
+    return set(Project.objects.participant_of(user).filter(venue=venue).values_list("pk", flat=True))
 
 
 def can_see_confidential(user: Any, project: Project, rights: VenueAccess) -> bool:
@@ -71,11 +81,24 @@ def amount_hidden(commitment: Any, show_amounts: bool) -> bool:
     return commitment.kind == "cash" and commitment.is_confidential and not show_amounts
 
 
+def shown_percent(provided: Any, committed: Any, hidden: bool) -> int | None:
+    """Provided ÷ committed in whole percent, or for a reader who may not see the amounts only the lower bound
+    of its 10-point band (``domain.disclosure``); None when nothing was committed."""
+    if not committed:
+        return None
+    ratio = float(provided / committed)
+    return percent_band(ratio) if hidden else round(ratio * 100)
+
+
 def mask_params(params: dict[str, Any], show_amounts: bool) -> dict[str, Any]:
-    """A reason's parameters without cash amounts for those who may not see them (amounts become None)."""
+    """A reason's parameters without cash amounts for those who may not see them (amounts become None, the
+    ratio becomes ``ratio_band``, the lower bound in % of its 10-point band)."""
     if show_amounts or params.get("kind") != "cash":
         return dict(params)
     masked: dict[str, Any] = {k: (None if k in AMOUNT_PARAMS else v) for k, v in params.items()}
+    if isinstance(params.get("ratio"), int | float):  # from the amounts: only its band (``domain.disclosure``)
+        masked["ratio"] = None
+        masked["ratio_band"] = percent_band(params["ratio"])
     if "by_fiscal_year" in masked:
         masked["by_fiscal_year"] = [{**year, **{k: None for k in AMOUNT_PARAMS if k in year}}
                                     for year in masked["by_fiscal_year"]]

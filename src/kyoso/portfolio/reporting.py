@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from . import queries
 from .domain.signals import Thresholds, evaluate_portfolio, fiscal_year_end
 from .models import Commitment, Output, Participant, Project, Provision, Review
-from .permissions import amount_hidden, confidential_access, masked_signal_dicts
+from .permissions import amount_hidden, confidential_access, masked_signal_dicts, shown_percent
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
 
@@ -41,6 +41,11 @@ class LedgerRow:
     due: dt.date
     overdue: bool
 
+    @property
+    def ratio_coarse(self) -> bool:
+        """The ratio is only the lower bound of its 10-point band (the amounts are hidden)."""
+        return self.hidden
+
 
 def ledger_row(commitment: Commitment, show_amounts: bool, today: dt.date, grace_days: int) -> LedgerRow:
     """Overdue: the fiscal year (plus the grace period) is over and less than promised was provided."""
@@ -50,13 +55,9 @@ def ledger_row(commitment: Commitment, show_amounts: bool, today: dt.date, grace
     return LedgerRow(
         commitment=commitment, hidden=hidden,
         committed=None if hidden else commitment.amount, provided=None if hidden else provided,
-        ratio=round(float(provided / commitment.amount) * 100) if commitment.amount else None,
+        ratio=shown_percent(provided, commitment.amount, hidden),
         due=due, overdue=provided < commitment.amount and (today - due).days > grace_days,
     )
-
-
-def visible_outputs(outputs: QuerySet[Output], show_confidential: bool) -> QuerySet[Output]:
-    return outputs if show_confidential else outputs.filter(is_confidential=False)
 
 
 @dataclass
@@ -76,17 +77,32 @@ class ProjectReport:
     today: dt.date
 
 
-def review_signals(review: Review, show_amounts: bool) -> list[dict[str, Any]]:
-    """A review's stored snapshot of the signals, translated, with cash amounts masked."""
-    return masked_signal_dicts((review.signals or {}).get("signals", []), show_amounts)
+#: Signals computed from outputs: a snapshot stored before reviews kept a variant without confidential outputs
+#: shows them without reasons to readers who may not see those outputs.
+OUTPUT_SIGNALS = ("kpi_stalled", "researcher_convenience")
+
+
+def review_signals(review: Review, show_confidential: bool) -> list[dict[str, Any]]:
+    """A review's stored snapshot of the signals, translated, for a reader: the project's participants and
+    secretariat read it as computed; the others read the variant computed without confidential outputs, with
+    cash amounts masked and ratios in bands."""
+    snapshot = review.signals or {}
+    if show_confidential:
+        return masked_signal_dicts(snapshot.get("signals", []), True)
+    if "signals_without_confidential" in snapshot:
+        return masked_signal_dicts(snapshot["signals_without_confidential"], False)
+    return masked_signal_dicts([{**s, "reasons": []} if s["code"] in OUTPUT_SIGNALS else s
+                                for s in snapshot.get("signals", [])], False)
 
 
 def project_report(project: Project, user: Any, rights: Any, today: dt.date, latest_reports: int = 3
                    ) -> ProjectReport:
     show = bool(confidential_access(user, [project], rights))
     thresholds = queries.thresholds_of(project.venue)
-    (review,) = evaluate_portfolio(queries.project_facts([project], today), today, thresholds)
-    outputs = list(visible_outputs(project.outputs.prefetch_related("kpis"), show).order_by("-date", "id"))
+    (review,) = evaluate_portfolio(queries.project_facts([project], today, {project.pk} if show else set()), today,
+                                   thresholds)
+    outputs = list(Output.objects.visible_to(user).filter(project=project).prefetch_related("kpis")
+                   .order_by("-date", "id"))
     kinds = dict(Output.Kind.choices)
     counts = Counter(o.kind for o in outputs)
     reviews = list(project.reviews.select_related("decision", "reviewer", "change"))
@@ -147,11 +163,12 @@ def portfolio_report(venue: Any, projects: list[Project], user: Any, rights: Any
     """Every project with its five signals; per partner and kind the totals committed and provided (from
     ``queries.resource_ledger``, the ledger of the resources page) and the overdue commitments."""
     thresholds = queries.thresholds_of(venue)
-    reviews = {r.project_id: r for r in evaluate_portfolio(queries.project_facts(projects, today), today, thresholds)}
     sees = confidential_access(user, projects, rights)
+    reviews = {r.project_id: r for r in evaluate_portfolio(queries.project_facts(projects, today, sees), today,
+                                                           thresholds)}
     rows = [{"project": p, "signals": masked_signal_dicts(reviews[p.pk].to_dict()["signals"], p.pk in sees)}
             for p in projects]
-    ledger, overdue = queries.resource_ledger(venue, today, thresholds.grace_days, sees,
+    ledger, overdue = queries.resource_ledger(venue, today, thresholds.grace_days, user,
                                               project_ids=[p.pk for p in projects])
     totals: dict[tuple[str, str], PartnerTotal] = {}
     for entry in ledger:

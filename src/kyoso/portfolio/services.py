@@ -34,7 +34,7 @@ from .models import (
     Report,
     Review,
 )
-from .queries import project_facts, thresholds_of
+from .queries import facts_with_and_without_confidential, report_interval_of, thresholds_of
 
 
 def _save(instance: Any, actor: Any) -> Any:
@@ -47,6 +47,7 @@ def _save(instance: Any, actor: Any) -> Any:
 @transaction.atomic
 def project_create(*, actor: Any, venue: Any, title: str, start_date: dt.date, lead_organization: Any,
                    themes: Any = (), expected_kpis: Any = (), **fields: Any) -> Project:
+    fields.setdefault("report_interval_months", report_interval_of(venue))
     project = _save(Project(venue=venue, title=title, start_date=start_date, lead_organization=lead_organization,
                             **fields), actor)
     themes = list(themes)
@@ -117,10 +118,15 @@ def review_create(*, actor: Any, project: Project, assessment: str, recommendati
     The change it recommends (status from the recommendation, and for "adjust" optionally a new stage or
     end date) is applied only when the venue finalises the decision (``review_apply``)."""
     today = today or timezone.localdate()
-    (facts,) = project_facts([project], today)
-    review = evaluate(facts, today, thresholds_of(project.venue))
+    thresholds = thresholds_of(project.venue)
+    ([facts], without) = facts_with_and_without_confidential([project], today)
+    snapshot = evaluate(facts, today, thresholds).to_dict()
+    # what the venue's other members may read of it: the signals as computed without confidential outputs
+    snapshot["signals_without_confidential"] = evaluate(without.get(project.pk, facts), today,
+                                                        thresholds).to_dict()["signals"]
+    _refuse_confidential_text(project, assessment)
     record = Review(project=project, reviewer=actor if getattr(actor, "is_authenticated", False) else None,
-                    signals=review.to_dict(), assessment=assessment, recommendation=recommendation,
+                    signals=snapshot, assessment=assessment, recommendation=recommendation,
                     proposed_stage=proposed_stage or "", proposed_end_date=proposed_end_date)
     record.full_clean()
     if proposed_end_date is not None and proposed_end_date < project.start_date:
@@ -136,6 +142,36 @@ def review_create(*, actor: Any, project: Project, assessment: str, recommendati
     record.save()
     audit.record(actor=actor, action="create", instance=record, after=audit.snapshot(record))
     return record
+
+
+def _digits(text: str) -> str:
+    """The text with digit grouping removed (``7,654,321`` → ``7654321``), full-width digits as ASCII."""
+    import re
+    import unicodedata
+
+    return re.sub(r"(?<=\d)[,，、 ](?=\d{3})", "", unicodedata.normalize("NFKC", text))
+
+
+def _refuse_confidential_text(project: Project, text: str) -> None:
+    """A review's assessment becomes the text of a venue decision, read by every member (and by the public
+    once published): it must not carry a confidential amount (committed or provided) or a confidential
+    output's title of the project."""
+    import re
+
+    from django.db.models import Sum
+
+    plain = _digits(text)
+    hidden = project.commitments.filter(kind="cash", is_confidential=True)
+    amounts = [*hidden.values_list("amount", flat=True),
+               *hidden.annotate(total=Sum("provisions__amount")).values_list("total", flat=True),
+               *Provision.objects.filter(commitment__in=hidden).values_list("amount", flat=True)]
+    if any(re.search(rf"(?<!\d){int(amount)}(?!\d)", plain) for amount in amounts if amount):
+        raise ValidationError({"assessment": _("評価は場の決定として構成員全員に示されます。"
+                                               "非公開の金額を書かないでください。")})
+    titles = project.outputs.filter(is_confidential=True).values_list("title", flat=True)
+    if any(title.strip() and title.strip() in text for title in titles):
+        raise ValidationError({"assessment": _("評価は場の決定として構成員全員に示されます。"
+                                               "非公開の成果の名称を書かないでください。")})
 
 
 def _review_decision_text(review: Review, project: Project) -> str:
@@ -162,6 +198,7 @@ STATUS_OF_RECOMMENDATION = {
     Review.Recommendation.ADJUST: Project.Status.ACTIVE,
     Review.Recommendation.PAUSE: Project.Status.PAUSED,
     Review.Recommendation.STOP: Project.Status.STOPPED,
+    Review.Recommendation.COMPLETE: Project.Status.COMPLETED,
 }
 CHANGE_LABELS = {"status": gettext_lazy("状況"), "stage": gettext_lazy("段階"), "end_date": gettext_lazy("終了日")}
 

@@ -24,17 +24,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kyoso.common.access import SECRETARIAT, VENUE_PARTICIPANT, access
+from kyoso.venues.access import MEMBER, venue_view
+from kyoso.venues.access import member_venue as _venue
 from kyoso.venues.models import Venue
-from kyoso.venues.permissions import VenueAccess, require_member
+from kyoso.venues.permissions import VenueAccess
 
 from . import queries, services
 from .domain.chart import ChartPoint, ChartText, render_progress_chart
-from .domain.progress import ProgressPoint, quadrant
+from .domain.progress import quadrant
 from .domain.signals import (
+    PAST_END_DATE,
     SIGNAL_CODES,
     ReportFact,
     Thresholds,
     evaluate,
+    report_due,
     report_is_late,
     report_period_ends,
     submissions_by_period,
@@ -52,9 +56,9 @@ from .forms import (
     ReviewForm,
     SettingsForm,
 )
-from .messages import reason_text, signal_name
-from .models import Commitment, Milestone, PortfolioSettings, Project
-from .permissions import can_record, can_see_confidential, participant_projects
+from .messages import percent_text, reason_text, signal_name
+from .models import Commitment, Milestone, Output, Project, Review
+from .permissions import can_record, can_see_confidential
 from .reporting import ledger_row, with_provided
 from .services import change_value_label
 
@@ -65,11 +69,6 @@ QUADRANTS = {
     "progress_despite_shortfall": gettext_lazy("資源は不足だが進捗している"),
     "both_lagging": gettext_lazy("資源も進捗も遅れ"),
 }
-
-
-def _venue(request: HttpRequest, slug: str) -> tuple[Venue, VenueAccess]:
-    venue = get_object_or_404(Venue.objects.visible_to(request.user), slug=slug)
-    return venue, require_member(request.user, venue)
 
 
 def _signals(review: Any, show_amounts: bool) -> list[dict[str, Any]]:
@@ -86,12 +85,12 @@ def filtered_projects(venue: Venue, form: PortfolioFilterForm) -> Any:
 
 
 @require_safe
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
-    venue, rights = _venue(request, slug)
+    venue, rights = request.venue, request.venue_rights
     form = PortfolioFilterForm(request.GET or None, venue=venue)
     projects = filtered_projects(venue, form)
-    overview = queries.portfolio_overview(venue, timezone.localdate())
+    overview = queries.portfolio_overview_for(venue, timezone.localdate(), request.user, rights)
     wanted_signal = form.cleaned_data.get("signal") if form.is_bound and form.is_valid() else ""
     if wanted_signal:
         projects = projects.filter(pk__in=queries.fired_project_ids(overview, wanted_signal))
@@ -116,18 +115,17 @@ def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def portfolio_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     """Projects × KPIs: which project is expected to move which KPI, and the outputs linked to it."""
-    venue, rights = _venue(request, slug)
+    venue, rights = request.venue, request.venue_rights
     today = timezone.localdate()
     form = PortfolioFilterForm(request.GET or None, venue=venue)
     projects = list(filtered_projects(venue, form))
     ids = [p.pk for p in projects]
     expected = queries.expected_pairs(ids)
     kpi_ids = {kpi_id for _p, kpi_id in expected}
-    sees = None if rights.is_secretariat else participant_projects(request.user, ids)
-    linked = queries.linked_output_counts(ids, visible_confidential=sees)
+    linked = queries.linked_output_counts(ids, request.user)
     kpi_ids |= {kpi_id for _p, kpi_id in linked}
     kpis = queries.kpis_with_status(kpi_ids, today)
     rows = [
@@ -140,28 +138,31 @@ def portfolio_matrix(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def portfolio_chart(request: HttpRequest, slug: str) -> HttpResponse:
     """Resources provided against progress: one mark per project, and the same numbers as a table."""
-    venue, rights = _venue(request, slug)
+    venue, rights = request.venue, request.venue_rights
     today = timezone.localdate()
     form = PortfolioFilterForm(request.GET or None, venue=venue)
     projects = list(filtered_projects(venue, form))
     thresholds = queries.thresholds_of(venue)
-    overview = queries.portfolio_overview(venue, today, thresholds)
+    overview = queries.portfolio_overview_for(venue, today, request.user, rights, thresholds)
     rows, chart_points = [], []
     for project in projects:
-        point = ProgressPoint(project.pk, *overview[project.pk]["point"])
+        item = overview[project.pk]
+        point = item["point"]
         group = quadrant(point, thresholds.shortfall_ratio)
+        provision = None if point.provision is None else (
+            percent_text(point.provision, coarse=False) if not item["coarse"]
+            else percent_text(item["band"] / 100, coarse=True))
         rows.append({"project": project, "point": point, "group": group, "group_label": QUADRANTS.get(group, ""),
-                     "provision": None if point.provision is None else round(point.provision * 100),
+                     "provision": provision,
                      "progress": None if point.progress is None else round(point.progress * 100)})
         if group is not None:
             chart_points.append(ChartPoint(
                 project.title, point.provision, point.progress, group,
                 _("%(title)s：提供率 %(provision)s%%、マイルストーン達成率 %(progress)s%%") % {
-                    "title": project.title, "provision": round(point.provision * 100),
-                    "progress": round(point.progress * 100)}))
+                    "title": project.title, "provision": provision, "progress": round(point.progress * 100)}))
     plotted = len(chart_points)
     svg = render_progress_chart(chart_points, ChartText(
         title=_("資源の提供と進捗"),
@@ -182,9 +183,7 @@ def portfolio_resources(request: HttpRequest, slug: str) -> HttpResponse:
     venue, rights = _venue(request, slug)
     today = timezone.localdate()
     thresholds = queries.thresholds_of(venue)
-    visible = None if rights.is_secretariat else participant_projects(
-        request.user, venue.projects.values_list("pk", flat=True))
-    ledger, overdue = queries.resource_ledger(venue, today, thresholds.grace_days, visible)
+    ledger, overdue = queries.resource_ledger(venue, today, thresholds.grace_days, request.user)
     kinds = dict(Commitment.Kind.choices)
     for row in (*ledger, *overdue):
         row["kind_label"] = kinds.get(row["kind"], row["kind"])
@@ -205,7 +204,7 @@ def _report_schedule(project: Project, reports: list[Any], today: dt.date,
                               until=today + dt.timedelta(days=200))
     submitted = submissions_by_period(ends, [ReportFact(r.period_end, r.submitted_on) for r in reports], today)
     return [
-        {"period_end": end, "due": end + dt.timedelta(days=thresholds.report_due_days),
+        {"period_end": end, "due": report_due(end, thresholds),
          "submitted_on": submitted.get(i),
          "state": "submitted" if i in submitted else ("missing" if report_is_late(end, today, thresholds)
                                                       else "upcoming")}
@@ -214,18 +213,16 @@ def _report_schedule(project: Project, reports: list[Any], today: dt.date,
 
 
 @require_safe
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    venue, rights = _venue(request, slug)
+    venue, rights = request.venue, request.venue_rights
     project = get_object_or_404(queries.projects_of(venue), pk=pk)
     show_amounts = can_see_confidential(request.user, project, rights)
     today = timezone.localdate()
     thresholds = queries.thresholds_of(venue)
-    (facts,) = queries.project_facts([project], today)
+    (facts,) = queries.project_facts([project], today, sees={project.pk} if show_amounts else set())
     review = evaluate(facts, today, thresholds)
-    outputs = project.outputs.prefetch_related("kpis")
-    if not show_amounts:
-        outputs = outputs.filter(is_confidential=False)
+    outputs = Output.objects.visible_to(request.user).filter(project=project).prefetch_related("kpis")
     reports = list(project.reports.all())
     changes = [
         {"change": c, "items": [{"field": services.CHANGE_LABELS.get(k, k),
@@ -237,6 +234,7 @@ def project_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "venue": venue, "project": project, "rights": rights, "show_amounts": show_amounts,
         "can_record": can_record(request.user, project, rights),
         "signals": _signals(review, show_amounts),
+        "past_end_date": review.signal(PAST_END_DATE).fired,
         "ledger": _ledger(project, show_amounts, today, thresholds.grace_days),
         "participants": project.participants.select_related("organization", "person"),
         "outputs": outputs, "reports": reports, "themes": project.themes.select_related("issue"),
@@ -285,9 +283,8 @@ def _form_page(request: HttpRequest, venue: Venue, form: Any, heading: str, proj
 def project_create(request: HttpRequest, slug: str) -> HttpResponse:
     venue, rights = _venue(request, slug)
     _require_secretariat(rights)
-    interval = PortfolioSettings.objects.filter(venue=venue).values_list("report_interval_months", flat=True).first()
     form = ProjectForm(request.POST or None, venue=venue,
-                       initial={"report_interval_months": 6 if interval is None else interval,
+                       initial={"report_interval_months": queries.report_interval_of(venue),
                                 "start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -440,12 +437,21 @@ def milestone_done(request: HttpRequest, slug: str, pk: int, item: int) -> HttpR
     return redirect(project)
 
 
+def review_initial(params: Any, project: Project) -> dict[str, Any]:
+    """The review form prefilled from the project page's prompt for a project past its end date
+    (``?recommendation=complete``: close it; ``?recommendation=adjust``: extend it)."""
+    wanted = params.get("recommendation")
+    if wanted in (Review.Recommendation.COMPLETE, Review.Recommendation.ADJUST):
+        return {"recommendation": wanted}
+    return {}
+
+
 @require_http_methods(["GET", "POST"])
 @access(SECRETARIAT)
 def review_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     venue, rights, project = _project(request, slug, pk)
     _require_secretariat(rights)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST or None, initial=review_initial(request.GET, project))
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_create(actor=request.user, project=project, **form.cleaned_data)
@@ -468,9 +474,8 @@ def portfolio_settings(request: HttpRequest, slug: str) -> HttpResponse:
     venue, rights = _venue(request, slug)
     _require_secretariat(rights)
     current = queries.thresholds_of(venue)
-    interval = PortfolioSettings.objects.filter(venue=venue).values_list("report_interval_months", flat=True).first()
     initial = {name: getattr(current, name) for name in SettingsForm().fields if hasattr(current, name)}
-    initial["report_interval_months"] = 6 if interval is None else interval
+    initial["report_interval_months"] = queries.report_interval_of(venue)
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kyoso.common import audit
+from kyoso.common.domain.fiscal import fiscal_year_end
 from kyoso.common.domain.text import plain_decimal
-from kyoso.venues.models import Venue
 from kyoso.venues import services as venue_services
+from kyoso.venues.models import Venue
 from kyoso.venues.services import proposal_open
 
 from . import permissions
@@ -331,7 +332,7 @@ def version_agreement_record(*, version: VisionVersion) -> Any:
 
 def _kpi_specs(vision: Vision, today: dt.date) -> dict[str, importing.KpiSpec]:
     earliest = dt.date(1900, 1, 1)
-    latest = dt.date(vision.horizon_year + 1, 3, 31)
+    latest = fiscal_year_end(vision.horizon_year)
     return {
         kpi.code: importing.KpiSpec(code=kpi.code, unit=kpi.unit, is_percent=kpi.is_percent, min_date=earliest,
                                     max_date=min(latest, today))

@@ -18,9 +18,10 @@ from kyoso.common.access import SECRETARIAT, VENUE_PARTICIPANT, access
 from kyoso.common.markdown import render_markdown
 from kyoso.venues import queries as venue_queries
 from kyoso.venues import services as venue_services
+from kyoso.venues.access import MEMBER, venue_view
+from kyoso.venues.access import member_venue as _venue
 from kyoso.venues.forms import EndorsementForm
-from kyoso.venues.models import Venue
-from kyoso.venues.permissions import VenueAccess, require_member
+from kyoso.venues.permissions import VenueAccess
 
 from . import exports, permissions, queries, services
 from .charts import graph_svg, kpi_chart_svg
@@ -37,11 +38,6 @@ from .forms import (
     VisionForm,
 )
 from .models import ImportBatch, Kpi, Milestone, Vision, VisionVersion
-
-
-def _venue(request: HttpRequest, slug: str) -> tuple[Venue, VenueAccess]:
-    venue = get_object_or_404(Venue.objects.visible_to(request.user), slug=slug)
-    return venue, require_member(request.user, venue)
 
 
 def _vision(request: HttpRequest, slug: str, pk: int) -> tuple[Vision, VenueAccess]:
@@ -73,9 +69,9 @@ def _errors(form: Any, error: ValidationError) -> None:
 
 
 @require_safe
-@access(VENUE_PARTICIPANT)
+@venue_view(MEMBER)
 def vision_list(request: HttpRequest, slug: str) -> HttpResponse:
-    venue, rights = _venue(request, slug)
+    venue, rights = request.venue, request.venue_rights
     visions = Vision.objects.visible_to(request.user).filter(venue=venue).prefetch_related("versions")
     return render(request, "visions/vision_list.html", {"venue": venue, "visions": visions, "rights": rights})
 

@@ -220,6 +220,90 @@ def run_one(n: int, real_up_to: int, queries: int, seed: int = 7) -> dict[str, A
     return result
 
 
+def smaps(pid: int | str = "self") -> dict[str, float]:
+    """Rss, Pss and private memory of a process in MB (/proc/PID/smaps_rollup): Pss counts a page shared by k
+    processes as 1/k, so the Pss of all processes add up to what they take from the machine."""
+    out: dict[str, float] = {}
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss", "Private_Clean", "Private_Dirty"):
+                out[key] = int(rest.split()[0]) / 1024
+    out["Private"] = out.pop("Private_Clean", 0.0) + out.pop("Private_Dirty", 0.0)
+    return out
+
+
+def build_for_memory(n: int, directory: str, seed: int = 7) -> float:
+    """A saved index of ``n`` synthetic researchers (random unit vectors, random terms; for memory only)."""
+    from .embedders import default_embedder
+    from .records import RecordDoc, ResearcherDoc
+    from .search import MatchIndex
+
+    rng = np.random.default_rng(seed)
+    embedder = default_embedder()
+    docs, vectors, doc_terms = [], [], []
+    for k in range(n):
+        docs.append(ResearcherDoc(f"s{k}", f"Sample {k}", records=tuple(
+            RecordDoc(f"s{k}-{r}", "paper", f"synthetic title {k} {r}", "", 2020) for r in range(RECORDS))))
+        v = rng.standard_normal((RECORDS, embedder.dim), dtype=np.float32)
+        vectors.append(v / np.linalg.norm(v, axis=1, keepdims=True))
+        doc_terms.append([f"t{int(t)}" for t in rng.integers(0, n, 12)])
+    index = MatchIndex(embedder)
+    started = time.perf_counter()
+    index.build_precomputed(docs, vectors, doc_terms)
+    index.save(directory)
+    return time.perf_counter() - started
+
+
+def load_child(directory: str, mmap: bool) -> None:
+    """One worker process: load the saved index, answer a few needs, report, wait for the parent to finish."""
+    from .embedders import default_embedder
+    from .search import MatchIndex
+
+    embedder = default_embedder()
+    embedder.embed(["warm up"])  # the model is per process either way: measure the index on top of it
+    before = smaps()
+    started = time.perf_counter()
+    index = MatchIndex.load(directory, embedder, mmap=mmap)
+    load_s = time.perf_counter() - started
+    first = time.perf_counter()
+    index.search("赤潮の予測", top=10, explain=False)
+    first_ms = (time.perf_counter() - first) * 1000
+    for need in ("溶接の検査", "harmful algal bloom", "交通の最適化"):
+        index.search(need, top=10, explain=False)
+    print(json.dumps({"load_s": load_s, "first_query_ms": first_ms, "before": before}), flush=True)
+    sys.stdin.read()  # stay alive (and mapped) until the parent has measured every process
+
+
+def memory(n: int, processes: tuple[int, ...] = (1, 4)) -> None:
+    """Total memory of 1 and 4 processes serving the same saved index, mapped and not mapped."""
+    with tempfile.TemporaryDirectory() as directory:
+        build_s = build_for_memory(n, directory)
+        size = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory)) / 2**20
+        print(f"\n{n:>9,} researchers (synthetic, for memory only): index files {size:.0f} MB, built and saved in "
+              f"{build_s:.0f} s")
+        for mmap in (False, True):
+            for count in processes:
+                children = [subprocess.Popen(
+                    [sys.executable, "-m", "kyoso.matching.domain.bench", "--load-child", directory]
+                    + (["--mmap"] if mmap else []), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                    for _ in range(count)]
+                reports = []
+                for c in children:
+                    assert c.stdout is not None
+                    reports.append(json.loads(c.stdout.readline()))
+                mem = [smaps(c.pid) for c in children]
+                for c in children:
+                    assert c.stdin is not None
+                    c.stdin.close()
+                    c.wait()
+                index_pss = sum(m["Pss"] - r["before"]["Pss"] for m, r in zip(mem, reports, strict=True))
+                print(f"  {'mapped' if mmap else 'loaded'} × {count}: total PSS {sum(m['Pss'] for m in mem):.0f} MB "
+                      f"(the index's share {index_pss:.0f} MB; private {sum(m['Private'] for m in mem):.0f} MB), "
+                      f"load {max(r['load_s'] for r in reports):.2f} s, first query "
+                      f"{max(r['first_query_ms'] for r in reports):.0f} ms")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Matching index benchmark")
     parser.add_argument("--sizes", default="10000,100000")
@@ -227,7 +311,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=135)
     parser.add_argument("--blas-threads", default="1", help="OPENBLAS_NUM_THREADS of the measured process")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--memory", help="sizes for the 1-vs-4-process memory test, e.g. 100000")
+    parser.add_argument("--load-child", help=argparse.SUPPRESS)
+    parser.add_argument("--mmap", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.load_child:
+        load_child(args.load_child, args.mmap)
+        return
+    if args.memory:
+        print("Memory of worker processes serving one saved index (each process also holds its own USE model, "
+              "~0.3 GB, not counted in 'the index's share')")
+        for size in (int(x) for x in args.memory.split(",")):
+            memory(size)
+        return
     if args.one:
         print(json.dumps(run_one(args.one, args.real, args.queries)))
         return

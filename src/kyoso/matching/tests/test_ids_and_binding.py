@@ -157,3 +157,13 @@ def test_readers_never_see_an_update_in_progress_and_the_index_can_be_warmed(tmp
     imported(tmp_path, ROBOT)  # the writer works on its own copy and publishes a new version
     assert len(reader) == 1  # the version a reader holds never changes under it
     assert len(index.load_index()) == 2 and index.load_index() is not reader
+
+
+def test_a_bad_line_in_the_needs_file_writes_no_scores(tmp_path):
+    imported(tmp_path, AQUA)
+    needs = tmp_path / "needs.jsonl"
+    needs.write_text('{"id": "n1", "text": "赤潮"}\n{"text": "no id"}\n', encoding="utf-8")
+    scores = tmp_path / "scores.jsonl"
+    with pytest.raises(CommandError, match=":2:"):
+        call_command("match_batch", str(needs), "--out", str(scores), stdout=StringIO())
+    assert not scores.exists()

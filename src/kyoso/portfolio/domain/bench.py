@@ -53,7 +53,8 @@ def synthetic_portfolio(
             )
             for _ in range(n_outputs // n_projects)
         )
-        ends = report_period_ends(start, None, 6, TODAY)
+        end = start + timedelta(days=3 * 365) if i % 3 == 0 else None
+        ends = report_period_ends(start, end, 6, TODAY)
         reports = tuple(
             ReportFact(e, e + timedelta(days=rng.randrange(0, 90)) if rng.random() < 0.9 else None) for e in ends
         )
@@ -67,6 +68,7 @@ def synthetic_portfolio(
             ProjectFacts(
                 project_id=i,
                 start=start,
+                end=end,
                 stage=rng.choice(("basic_research", "applied", "field_trial", "implementation")),
                 themes_agreed=rng.choice((0, 1, 1, 2, 3)),
                 commitments=commitments,

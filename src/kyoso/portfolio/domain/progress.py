@@ -2,26 +2,28 @@
 
 Plain Python (no Django). ``today`` is always passed in.
 
-* **Provision rate** — of the commitments whose due date plus the grace period has passed, per partner and
-  kind: ``min(provided ÷ committed, 1)``; the project's rate is the mean over those partner × kind groups, so
-  one partner's over-provision never hides another's gap (the same grouping as the resource-shortfall
-  signal), and yen, person-months and items are never added together. ``None`` when nothing is due yet.
+* **Provision rate** — of the commitments whose due date plus the grace period has passed, grouped per
+  partner and kind by :func:`~.signals.provision_groups` (the same computation as the resource-shortfall
+  signal): the **lowest** group's ``min(provided ÷ committed, 1)``, so one partner's over-provision never
+  hides another's gap, and yen, person-months and items are never added together. ``None`` when nothing is
+  due yet. ``shortfall`` says whether some group falls short of ``shortfall_ratio``: exactly when the
+  resource-shortfall signal fires.
 * **Progress rate** — milestones achieved ÷ milestones due (due date on or before ``today``). ``None`` when no
   milestone is due yet.
 
-Both are fractions between 0 and 1. :func:`quadrant` names where a project lies with the 0.7 line of the
-shortfall signal as the divide, so a venue reads the chart as "money in, little progress" and so on.
+Both are fractions between 0 and 1. :func:`quadrant` names where a project lies: well resourced exactly when
+the shortfall signal did not fire, progressing when the progress rate reaches the divide (the shortfall
+ratio), so a venue reads the chart as "money in, little progress" and so on, and the chart never puts a
+project flagged 「資源の提供不足」 among the well-resourced ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
-from .signals import CommitmentFact, MilestoneFact, ProjectFacts
+from .signals import DEFAULT_THRESHOLDS, CommitmentFact, MilestoneFact, ProjectFacts, Thresholds, provision_groups
 
 __all__ = ["ProgressPoint", "progress_point", "progress_rate", "provision_rate", "quadrant"]
 
@@ -34,23 +36,18 @@ class ProgressPoint:
     groups_due: int
     milestones_due: int
     milestones_done: int
+    #: Some partner × kind group falls short (the resource-shortfall signal fires); None when nothing is due.
+    shortfall: bool | None = None
 
 
 def provision_rate(commitments: Iterable[CommitmentFact], today: dt.date,
-                   grace_days: int = 30) -> tuple[float | None, int]:
-    """(mean capped rate over partner × kind groups of due commitments, number of groups)."""
-    committed: dict[tuple[object, str], Decimal] = defaultdict(Decimal)
-    provided: dict[tuple[object, str], Decimal] = defaultdict(Decimal)
-    for c in commitments:
-        if c.due is None or c.due + dt.timedelta(days=grace_days) >= today:
-            continue
-        key = (c.partner_id, c.kind)
-        committed[key] += Decimal(c.committed)
-        provided[key] += Decimal(c.provided)
-    rates = [min(provided[k] / committed[k], Decimal(1)) for k in committed if committed[k] > 0]
-    if not rates:
-        return None, 0
-    return float(sum(rates) / len(rates)), len(rates)
+                   thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[float | None, int, bool | None]:
+    """(lowest capped rate over the partner × kind groups of due commitments, number of groups, whether some
+    group falls short)."""
+    groups = provision_groups(commitments, today, thresholds).groups
+    if not groups:
+        return None, 0, None
+    return min(g.capped_rate for g in groups), len(groups), any(g.short for g in groups)
 
 
 def progress_rate(milestones: Iterable[MilestoneFact], today: dt.date) -> tuple[float | None, int, int]:
@@ -62,10 +59,10 @@ def progress_rate(milestones: Iterable[MilestoneFact], today: dt.date) -> tuple[
     return done / len(due), len(due), done
 
 
-def progress_point(facts: ProjectFacts, today: dt.date, grace_days: int = 30) -> ProgressPoint:
-    provision, groups = provision_rate(facts.commitments, today, grace_days)
+def progress_point(facts: ProjectFacts, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> ProgressPoint:
+    provision, groups, shortfall = provision_rate(facts.commitments, today, thresholds)
     progress, due, done = progress_rate(facts.milestones, today)
-    return ProgressPoint(facts.project_id, provision, progress, groups, due, done)
+    return ProgressPoint(facts.project_id, provision, progress, groups, due, done, shortfall)
 
 
 def quadrant(point: ProgressPoint, divide: float = 0.7) -> str | None:
@@ -73,7 +70,7 @@ def quadrant(point: ProgressPoint, divide: float = 0.7) -> str | None:
     ``both_lagging``; None when either number is missing."""
     if point.provision is None or point.progress is None:
         return None
-    well_resourced = point.provision >= divide
+    well_resourced = not point.shortfall if point.shortfall is not None else point.provision >= divide
     progressing = point.progress >= divide
     if well_resourced and progressing:
         return "on_track"

@@ -24,8 +24,10 @@ SECRET_AMOUNT = 7_654_321
 SECRET_PROVIDED = 765_432
 SECRET_OUTPUT = "極秘の試作品エックスワイゼット"
 PUBLIC_OUTPUT = "公開の学会発表アルファ"
-#: How the secret amounts may be written: raw, with digit grouping, as an API decimal.
-SECRET_STRINGS = ("7654321", "7,654,321", "765432", "765,432", SECRET_OUTPUT)
+#: The ratio of the two, from which both can be recovered (0.0999999869…): its full-precision digits.
+SECRET_RATIO = repr(SECRET_PROVIDED / SECRET_AMOUNT)[:8]
+#: How the secret amounts may be written: raw, with digit grouping, as an API decimal; their exact ratio.
+SECRET_STRINGS = ("7654321", "7,654,321", "765432", "765,432", SECRET_OUTPUT, SECRET_RATIO)
 
 INSIDERS = ("company", "researcher", "secretariat", "admin")
 OUTSIDERS = ("ura", "bank", "observer")
@@ -48,7 +50,7 @@ def build_secret_project(actor=None) -> Secret:
     services.participant_add(actor=actor, project=project, organization=company, role="company_lead",
                              person=Person.objects.get(user__username="company"))
     services.participant_add(actor=actor, project=project, organization=university, role="pi",
-                             person=Person.objects.get(user__username="researcher"))
+                             person=Person.objects.get(user__username="researcher"), in_region=True)
     year = fiscal_year(today) - 2  # over, so the shortfall signal checks it (and fires: 10 % provided)
     commitment = services.commitment_add(actor=actor, project=project, partner=company, fiscal_year=year, kind="cash",
                                          amount=Decimal(SECRET_AMOUNT), is_confidential=True,

@@ -51,7 +51,7 @@ def test_project_detail_has_every_part_the_venue_reviews(secret):
     cash = next(c for c in detail["ledger"] if c["kind"] == "cash")
     assert cash["fiscal_year_label"].startswith(f"{cash['fiscal_year']}年度")
     assert [s["code"] for s in detail["signals"]] == ["resource_shortfall", "kpi_stalled", "researcher_convenience",
-                                                      "stale_reporting", "orphaned"]
+                                                      "stale_reporting", "orphaned", "past_end_date"]
     assert all(r["text"] for s in detail["signals"] for r in s["reasons"])
     for key in ("expected_kpis", "outputs", "reports", "milestones", "reviews", "summary_internal"):
         assert key in detail

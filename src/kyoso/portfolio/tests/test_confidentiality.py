@@ -4,12 +4,14 @@ them. The rule lives in ``kyoso.portfolio.permissions``; every channel is checke
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -24,6 +26,7 @@ from .secret_project import (
     PUBLIC_OUTPUT,
     SECRET_AMOUNT,
     SECRET_OUTPUT,
+    SECRET_PROVIDED,
     SLUG,
     build_secret_project,
     leaks,
@@ -79,13 +82,13 @@ def test_observers_who_take_part_see_secrets_but_never_write(users):
     assert not can_record(users["observer"], project, rights)
 
 
-def test_masked_reason_parameters_keep_the_ratio_and_drop_every_amount():
+def test_masked_reason_parameters_keep_only_the_ratios_band_and_drop_every_amount():
     params = {"kind": "cash", "partner_name": "A", "committed": 100, "provided": 10, "missing": 90, "ratio": 0.1,
               "by_fiscal_year": [{"fiscal_year": 2024, "committed": 100, "provided": 10}]}
     masked = mask_params(params, show_amounts=False)
     assert masked["committed"] is masked["provided"] is masked["missing"] is None
     assert masked["by_fiscal_year"] == [{"fiscal_year": 2024, "committed": None, "provided": None}]
-    assert masked["ratio"] == 0.1 and masked["amounts_hidden"] is True
+    assert masked["ratio"] is None and masked["ratio_band"] == 10 and masked["amounts_hidden"] is True
     assert mask_params(params, show_amounts=True) == params
     assert mask_params({**params, "kind": "staff"}, show_amounts=False)["committed"] == 100
 
@@ -146,7 +149,8 @@ def test_api_hides_the_amount_and_the_output_from_outsiders(secret):
         assert client.get(f"/api/v1/outputs/{oid}/").status_code == 404
         commitment = client.get(f"/api/v1/commitments/{cid}/").json()
         assert commitment["amount"] is None and commitment["amount_hidden"] is True
-        assert commitment["provided"] is None and commitment["ratio"] == 10
+        # 765,432 of 7,654,321 is 9.99999 %: only its band "0–10 %" is told
+        assert commitment["provided"] is None and commitment["ratio"] == 0 and commitment["ratio_coarse"] is True
         assert commitment["provisions"][0]["amount"] is None and commitment["provisions"][0]["evidence"] is None
         detail = client.get(f"/api/v1/projects/{pk}/").json()
         assert detail["confidential_visible"] is False
@@ -156,7 +160,8 @@ def test_api_hides_the_amount_and_the_output_from_outsiders(secret):
         cash = next(r for r in shortfall["reasons"] if r["params"]["kind"] == "cash")
         assert cash["params"]["committed"] is None and cash["params"]["amounts_hidden"] is True
         assert "（非公開）" in cash["text"]
-        assert "（10%、基準 70% 未満）" in cash["text"]  # the ratio is not an amount: everyone sees it
+        assert cash["params"]["ratio"] is None and cash["params"]["ratio_band"] == 0
+        assert "（0〜10%、基準 70% 未満）" in cash["text"]  # the band says how far short, never the amounts
 
 
 def test_api_shows_the_secrets_to_insiders(secret):
@@ -229,3 +234,83 @@ def test_pdf_documents_follow_the_same_rule(secret, users):
         assert leaks(portfolio_text) == [] or insider, username
         response = page_client(username).get(reverse("portfolio:project_export_pdf", args=[SLUG, project.pk]))
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+# --- Derived values: ratios, counts, chart positions, review and decision text ----------------------
+
+
+def mix_of(signals: list[dict]) -> dict:
+    convenience = next(s for s in signals if s["code"] == "researcher_convenience")
+    return next(r["params"] for r in convenience["reasons"] if r["code"] in ("output_mix_ok", "academic_dominates"))
+
+
+def test_signal_counts_are_computed_from_the_outputs_the_reader_may_see(secret):
+    pk = secret.project.pk
+    for username in OUTSIDERS:
+        detail = api(username).get(f"/api/v1/projects/{pk}/").json()
+        assert len(detail["outputs"]) == 1
+        assert mix_of(detail["signals"])["implementation"] == 0  # the secret prototype is not counted
+        page = page_client(username).get(reverse("portfolio:project_detail", args=[SLUG, pk]))
+        convenience = next(s for s in page.context["signals"] if s["code"] == "researcher_convenience")
+        assert "実装につながる成果 0 件" in " ".join(convenience["reasons"])
+    for username in INSIDERS:
+        detail = api(username).get(f"/api/v1/projects/{pk}/").json()
+        assert mix_of(detail["signals"])["implementation"] == 1
+
+
+def test_the_shared_overview_gives_outsiders_the_signals_without_hidden_outputs(secret, users):
+    """Implementation outputs that only insiders see must not silence a signal for outsiders (nor tell them
+    those outputs exist): seven papers and presentations against three secret prototypes fire 「研究者の都合の優先」
+    only for those who cannot see the prototypes."""
+    from kyoso.portfolio import services
+
+    today = timezone.localdate()
+    for i in range(6):
+        services.output_add(actor=None, project=secret.project, kind="paper", title=f"公開論文{i}",
+                            date=today - dt.timedelta(days=10 + i))
+    for i in range(2):
+        services.output_add(actor=None, project=secret.project, kind="prototype", title=f"極秘の試作品その{i + 2}",
+                            date=today - dt.timedelta(days=5), is_confidential=True)
+    url = reverse("portfolio:portfolio", args=[SLUG])
+    query = {"signal": "researcher_convenience", "q": "秘密保持"}
+    outsider = [r["project"].pk for r in page_client("bank").get(url, query).context["rows"]]
+    insider = [r["project"].pk for r in page_client("secretariat").get(url, query).context["rows"]]
+    assert outsider == [secret.project.pk] and insider == []
+    listed = api("bank").get("/api/v1/projects/", {"venue": SLUG, "q": "秘密保持"}).json()["results"]
+    assert "researcher_convenience" in [s["code"] for s in listed[0]["fired_signals"]]
+
+
+def test_ratios_from_hidden_amounts_are_only_bands_everywhere(secret):
+    chart_url = reverse("portfolio:chart", args=[SLUG])
+    for username in OUTSIDERS:
+        row = next(r for r in page_client(username).get(chart_url).context["rows"]
+                   if r["project"].pk == secret.project.pk)
+        assert row["provision"] == "0〜10" and row["point"].provision == pytest.approx(0.05)
+        assert row["group"] in ("both_lagging", "progress_despite_shortfall", None)
+    row = next(r for r in page_client("secretariat").get(chart_url).context["rows"]
+               if r["project"].pk == secret.project.pk)
+    assert row["point"].provision == 0.0 and row["provision"] == "0"  # the university's staff: none provided
+    resources = page_client("bank").get(reverse("portfolio:resources", args=[SLUG])).content.decode()
+    assert leaks(resources) == [] and "0〜10%" in resources
+
+
+def test_a_review_and_its_decision_never_carry_hidden_outputs_or_amounts(secret):
+    client = api("secretariat")
+    for leaked in (f"提供は {SECRET_PROVIDED:,} 円にとどまる。", f"約束額 {SECRET_AMOUNT} 円",
+                   f"{SECRET_OUTPUT}が完成した。"):
+        response = client.post("/api/v1/reviews/", {"project": secret.project.pk, "assessment": leaked,
+                                                    "recommendation": "adjust"}, format="json")
+        assert response.status_code == 400, leaked
+        assert "assessment" in response.json()
+    response = client.post("/api/v1/reviews/", {"project": secret.project.pk, "recommendation": "adjust",
+                                                "assessment": "提供が大きく不足しています。"}, format="json")
+    assert response.status_code == 201
+    review = response.json()
+    for username in OUTSIDERS:
+        seen = api(username).get(f"/api/v1/reviews/{review['id']}/").json()
+        assert leaks(str(seen)) == [] and mix_of(seen["signals"])["implementation"] == 0
+    assert mix_of(api("company").get(f"/api/v1/reviews/{review['id']}/").json()["signals"])["implementation"] == 1
+    from kyoso.venues.models import Decision
+
+    decision = Decision.objects.get(pk=review["decision"]["id"])
+    assert leaks(decision.title + decision.text + decision.applies_to) == []

@@ -57,18 +57,18 @@ def test_the_project_document_has_every_part_of_the_report(secret, users):
 def test_the_portfolio_document_summarises_every_project_and_each_partner(secret, users):
     _project, portfolio_doc = documents(users["bank"], secret.project)
     summary = portfolio_doc.sections[1].tables[0]
-    assert summary.headers[-5:] == ["資源の提供不足", "KPIへの寄与の停滞", "研究者の都合の優先", "報告の遅れ",
-                                    "ビジョンとのつながりなし"]
+    assert summary.headers[-6:] == ["資源の提供不足", "KPIへの寄与の停滞", "研究者の都合の優先", "報告の遅れ",
+                                    "ビジョンとのつながりなし", "終了日超過"]
     assert len(summary.rows) == Project.objects.filter(venue__slug=SLUG).count()
     row = next(r for r in summary.rows if r[0] == secret.project.title)
-    assert row[-5] == "重大" and row[-1] == "要確認"
+    assert row[-6] == "重大" and row[-2] == "要確認"
     partners = portfolio_doc.sections[3].tables[0]
     seimitsu = next(r for r in partners.rows if r[0].startswith("遠州精密") and r[1] == "資金")
     assert seimitsu[6] >= 1  # the secret commitment is counted as hidden, not added up, for the bank
     assert str(SECRET_AMOUNT) not in portfolio_doc.text()
     overdue = portfolio_doc.sections[3].tables[2]
     secret_row = next(r for r in overdue.rows if r[0] == secret.project.title and r[3] == "資金")
-    assert secret_row[4] == secret_row[5] == "非公開" and secret_row[6] == "10%"
+    assert secret_row[4] == secret_row[5] == "非公開" and secret_row[6] == "0〜10%"  # only its band
 
 
 def test_excel_reports_have_japanese_sheets_and_neutralise_formulas(secret, users):

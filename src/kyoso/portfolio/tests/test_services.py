@@ -216,7 +216,9 @@ def test_a_review_snapshots_the_signals_and_puts_its_recommendation_to_the_venue
     (reason,) = shortfall["reasons"]
     assert reason["code"] == "shortfall" and reason["params"]["ratio"] == pytest.approx(0.2)
     assert reason["params"]["partner_name"] == org("sample:enshu-seimitsu").name
+    without = snapshot.pop("signals_without_confidential")
     assert snapshot == evaluate(project_facts([project], today)[0], today).to_dict()
+    assert without == evaluate(project_facts([project], today, sees=set())[0], today).to_dict()["signals"]
     assert stored.reviewer == users["secretariat"] and stored.recommendation == "adjust"
 
     decision = stored.decision

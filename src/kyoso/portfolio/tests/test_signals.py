@@ -571,6 +571,7 @@ def troubled_project() -> ProjectFacts:
         outputs=outputs(paper=9, prototype=1),
         milestones=(MilestoneFact("Demonstration in Hamamatsu", date(2024, 3, 31), partner_facing=True),),
         report_interval_months=6,
+        end=date(2025, 3, 31),
     )
 
 
@@ -599,6 +600,7 @@ class TestEvaluate:
             "too_early",
             "none_due_yet",
             "serves_agreed_themes",
+            "no_end_date",
         ]
 
     def test_a_troubled_project_fires_everything_and_explains_it(self):
@@ -646,7 +648,7 @@ class TestEvaluate:
     def test_portfolio_keeps_order(self):
         reviews = evaluate_portfolio([troubled_project(), project()], TODAY)
         assert [r.project_id for r in reviews] == [7, "P1"]
-        assert len(reviews[0].fired) == 5 and reviews[1].fired == ()
+        assert len(reviews[0].fired) == len(SIGNAL_CODES) and reviews[1].fired == ()
 
 
 # --- benchmark ------------------------------------------------------------------------------------
@@ -664,3 +666,74 @@ def test_a_portfolio_of_1000_projects_is_evaluated_and_every_signal_both_fires_a
     for code in SIGNAL_CODES:
         states = {r.signal(code).fired for r in reviews}
         assert states == {True, False}, code
+
+
+# --- 6. past its end date ----------------------------------------------------------------------------
+
+
+class TestPastEndDate:
+    def test_a_running_project_past_its_end_date_fires_from_the_day_after(self):
+        ended = project(end=date(2025, 5, 31))
+        s = signal(ended, S.PAST_END_DATE)
+        assert s.fired and s.severity == "warning" and s.reason_codes == ("past_end_date",)
+        assert s.reasons[0].params == {"end": "2025-05-31", "days_since": 1, "status": "active", "grace_days": 0}
+        assert "close it or extend it" in explain_en(s.reasons[0])
+        on_the_day = signal(ended, S.PAST_END_DATE, today=date(2025, 5, 31))
+        assert not on_the_day.fired and on_the_day.reasons[0].params["days_left"] == 0
+
+    def test_paused_projects_fire_too_closed_ones_and_open_ended_ones_never(self):
+        assert signal(project(end=date(2024, 3, 31), status="paused"), S.PAST_END_DATE).fired
+        for status in ("completed", "stopped"):
+            s = signal(project(end=date(2024, 3, 31), status=status), S.PAST_END_DATE)
+            assert not s.fired and s.reason_codes == ("closed",)
+        assert signal(project(), S.PAST_END_DATE).reason_codes == ("no_end_date",)
+
+    def test_the_grace_and_the_critical_limit_are_the_venues(self):
+        p = project(end=date(2025, 5, 1))  # 31 days ago
+        assert not signal(p, S.PAST_END_DATE, thresholds=Thresholds(overrun_grace_days=31)).fired
+        assert signal(p, S.PAST_END_DATE, thresholds=Thresholds(overrun_grace_days=30)).fired
+        assert signal(p, S.PAST_END_DATE, thresholds=Thresholds(overrun_critical_days=30)).severity == "critical"
+        assert signal(project(end=date(2024, 6, 1)), S.PAST_END_DATE).severity == "critical"  # 365 > 180
+        with pytest.raises(ValueError):
+            Thresholds(overrun_grace_days=-1)
+
+
+# --- the chart and the list say the same (domain/progress.py) ----------------------------------------
+
+
+def test_the_chart_never_calls_a_project_with_a_shortfall_well_resourced():
+    """One partner over-provides, another falls short: the mean of the rates (0.7) used to put the project
+    among 「資源も進捗も順調」 while the list flagged 「資源の提供不足」."""
+    from kyoso.portfolio.domain.progress import progress_point, quadrant
+
+    p = project(commitments=(cash(CITY, 1_000_000, 1_000_000), cash(BANK, 1_000_000, 400_000)),
+                milestones=(MilestoneFact("m", date(2024, 6, 1), done=True),))
+    point = progress_point(p, TODAY)
+    assert signal(p, S.RESOURCE_SHORTFALL).fired
+    assert point.shortfall is True and point.provision == pytest.approx(0.4)
+    assert quadrant(point) == "progress_despite_shortfall"
+
+
+def test_chart_and_shortfall_agree_on_every_project_of_a_portfolio_and_for_any_threshold():
+    from kyoso.portfolio.domain.progress import progress_point, quadrant
+
+    for thresholds in (DEFAULT_THRESHOLDS, Thresholds(shortfall_ratio=0.9, shortfall_critical_ratio=0.5)):
+        for facts in synthetic_portfolio()[:300]:
+            point = progress_point(facts, TODAY, thresholds)
+            fired = evaluate(facts, TODAY, thresholds).signal(S.RESOURCE_SHORTFALL).fired
+            assert bool(point.shortfall) == fired
+            if point.provision is not None:
+                assert (point.provision < thresholds.shortfall_ratio) == fired
+            group = quadrant(point, thresholds.shortfall_ratio)
+            if group is not None:
+                assert (group in ("on_track", "resources_without_progress")) == (not fired)
+
+
+def test_a_ratio_from_hidden_amounts_is_told_only_as_a_ten_point_band():
+    from kyoso.portfolio.domain.disclosure import percent_band, position_in_band
+
+    assert [percent_band(r) for r in (0.0, 0.0999, 0.1, 0.4926828551290899, 0.7, 0.999, 1.0, 1.8)] == [
+        0, 0, 10, 40, 70, 90, 100, 100]
+    assert position_in_band(0.4926828551290899) == pytest.approx(0.45) and position_in_band(1.2) == 1.0
+    with pytest.raises(ValueError):
+        percent_band(float("nan"))

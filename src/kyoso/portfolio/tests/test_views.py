@@ -239,16 +239,17 @@ def test_secretariat_creates_a_project_with_themes_and_kpis(users):
 TODAY = dt.date(2026, 12, 1)
 
 
-def test_provision_rate_is_the_mean_of_capped_partner_kind_rates_of_due_commitments():
+def test_provision_rate_is_the_lowest_capped_partner_kind_rate_of_due_commitments():
     commitments = [
         CommitmentFact(1, "A", 2024, "cash", Decimal(100), Decimal(150)),  # over-provided: capped at 1
         CommitmentFact(2, "B", 2024, "staff", Decimal(10), Decimal(2)),  # 0.2
         CommitmentFact(2, "B", 2026, "staff", Decimal(10), Decimal(0)),  # not due yet: ignored
     ]
-    rate, groups = provision_rate(commitments, TODAY)
-    assert groups == 2 and rate == pytest.approx(0.6)
-    assert provision_rate(commitments[2:], TODAY) == (None, 0)
-    assert provision_rate([], TODAY) == (None, 0)
+    rate, groups, short = provision_rate(commitments, TODAY)
+    assert groups == 2 and rate == pytest.approx(0.2) and short is True
+    assert provision_rate(commitments[:1], TODAY) == (1.0, 1, False)
+    assert provision_rate(commitments[2:], TODAY) == (None, 0, None)
+    assert provision_rate([], TODAY) == (None, 0, None)
 
 
 def test_progress_rate_counts_only_due_milestones():
@@ -298,3 +299,68 @@ def test_report_schedule_marks_missing_periods_as_the_signal_counts_them(users):
     stale = next(s for s in context["signals"] if s["code"] == "stale_reporting")
     assert stale["fired"] and len(missing) == 2 == len(stale["reasons"])
     assert all(row["submitted_on"] for row in context["schedule"] if row["state"] == "submitted")
+
+
+# --- the chart and the list agree; a project past its end date is flagged and can be closed ----------------
+
+
+def test_the_chart_never_puts_a_project_flagged_for_a_shortfall_among_the_well_resourced(users):
+    for name in ("secretariat", "bank"):
+        client = client_for(users, name)
+        chart = client.get(url("chart")).context["rows"]
+        flagged = {row["project"].pk for row in client.get(url("portfolio"), {"signal": "resource_shortfall"})
+                   .context["rows"]}
+        assert flagged, "the sample portfolio has shortfalls"
+        for row in chart:
+            if row["group"] is not None:
+                assert (row["group"] in ("on_track", "resources_without_progress")) == (
+                    row["project"].pk not in flagged), (name, row["project"].title, row["group"])
+
+
+def past_end_project(users) -> Project:
+    from kyoso.portfolio import services
+
+    project = sample_project()
+    end = timezone.localdate() - dt.timedelta(days=3)
+    return services.project_update(actor=users["secretariat"], project=Project.objects.get(pk=project.pk),
+                                   end_date=max(end, project.start_date))
+
+
+def test_a_project_past_its_end_date_gets_a_signal_and_the_secretariat_a_prompt_to_close_it(users):
+    project = past_end_project(users)
+    page = client_for(users, "secretariat").get(project.get_absolute_url())
+    signal = next(s for s in page.context["signals"] if s["code"] == "past_end_date")
+    assert signal["fired"] and signal["name"] == "終了日超過" and "事務局は終了するか" in signal["reasons"][0]
+    body = page.content.decode()
+    assert 'id="past-end-date"' in body and "?recommendation=complete" in body and "?recommendation=adjust" in body
+    member_page = client_for(users, "ura").get(project.get_absolute_url()).content.decode()
+    assert 'id="past-end-date"' in member_page and "?recommendation=complete" not in member_page
+    listed = client_for(users, "ura").get(url("portfolio"), {"signal": "past_end_date"}).context["rows"]
+    assert project.pk in [row["project"].pk for row in listed]
+    # the prompt's link prefills the review, whose decision closes the project once the venue finalises it
+    client = client_for(users, "secretariat")
+    form = client.get(url("review_add", project) + "?recommendation=complete").context["form"]
+    assert form.initial["recommendation"] == "complete"
+    response = client.post(url("review_add", project), {"assessment": "計画どおり完了した。",
+                                                        "recommendation": "complete"})
+    assert response.status_code == 302
+    review = Review.objects.get(project=project)
+    venue_services.decision_finalise(actor=users["secretariat"], decision=review.decision)
+    project.refresh_from_db()
+    assert project.status == Project.Status.COMPLETED
+    page = client.get(project.get_absolute_url())
+    assert not next(s for s in page.context["signals"] if s["code"] == "past_end_date")["fired"]
+    assert 'id="past-end-date"' not in page.content.decode()
+
+
+def test_new_projects_get_the_venues_reporting_interval(users):
+    from kyoso.portfolio import services
+
+    venue = sample_project().venue
+    PortfolioSettings.objects.update_or_create(venue=venue, defaults={"report_interval_months": 3})
+    form = client_for(users, "secretariat").get(url("project_create")).context["form"]
+    assert form.initial["report_interval_months"] == 3
+    project = services.project_create(actor=users["secretariat"], venue=venue, title="間隔の確認",
+                                      start_date=timezone.localdate(),
+                                      lead_organization=sample_project().lead_organization)
+    assert project.report_interval_months == 3

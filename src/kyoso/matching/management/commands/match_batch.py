@@ -25,18 +25,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         require_index()
-        written = 0
-        with open(options["needs"], encoding="utf-8-sig") as source, \
-                open(options["out"], "w", encoding="utf-8") as out:
-            for number, line in enumerate(source, start=1):
+        needs = []
+        with open(options["needs"], encoding="utf-8-sig") as source:
+            for number, line in enumerate(source, start=1):  # every line is checked before anything is written
                 if not line.strip():
                     continue
                 try:
                     need = json.loads(line)
-                    need_id, text = str(need["id"]), str(need["text"])
+                    needs.append((str(need["id"]), str(need["text"])))
                 except (ValueError, KeyError, TypeError) as exc:
                     raise CommandError(
                         f"{options['needs']}:{number}: not a {{\"id\", \"text\"}} object ({exc})") from exc
+        written = 0
+        with open(options["out"], "w", encoding="utf-8") as out:
+            for need_id, text in needs:
                 matches = index.search_need(text, top=options["top"], year_from=options["year_from"],
                                             explain=max(0, options["reasons"]))
                 ids = stable_ids(m.researcher_id for m in matches)
