@@ -1,0 +1,526 @@
+"""Opinion groups of a consultation: the published Pol.is method, written from its description (no Polis code).
+
+Input: the votes of a consultation as three parallel arrays ``(participant, statement, value)`` with
+``value`` ∈ {−1 disagree, 0 pass, +1 agree}; a participant who did not vote on a statement is *missing* (no row).
+Each (participant, statement) pair appears at most once (the database enforces it). Participants and statements
+are 0-based indices below ``n_participants`` and ``n_statements``. ``excluded`` statements (moderated out) are
+treated as never voted on: they take no part in the projection and are never representative or consensus.
+
+The computation (:func:`compute`), deterministic for a given ``seed``:
+
+1. **Who is clustered.** Participants with at least ``min(7, #statements)`` votes (passes count). If fewer than 15
+   qualify, the 15 most active participants (most votes first, then lowest index) are taken instead.
+2. **Matrix.** Participants × statements; a missing vote is imputed by the statement's mean vote among the
+   clustered participants who voted on it (0 when nobody did), then every column is centred on that mean — so a
+   missing cell is exactly 0 after centring and the matrix stays as sparse as the votes (float32 throughout).
+3. **PCA to 2 dimensions** by block power (subspace) iteration from a seeded start, at most 100 iterations, then
+   Rayleigh–Ritz; each component's sign is fixed so that its largest loading is positive. A participant's position
+   is their centred row projected on the components, times the **sparsity-aware** factor
+   √(#statements ÷ #votes cast by that participant), so that people with few votes are not pulled to the centre.
+4. **Base clusters**: k-means (k-means++ seeding, Lloyd iterations until stable, at most 100) with k = 100 when
+   there are more than 100 participants; otherwise every participant is their own base cluster.
+5. **Group clusters**: weighted k-means on the base centres (weights = base-cluster sizes) for every
+   k = 2 … min(5, 2 + n_base // 12) (and k < n_base), best k by the weighted silhouette of the base centres.
+   **k-smoother**: the k in use changes only when another k has been the best in ``K_BUFFER`` (4) consecutive
+   recomputations; the caller passes the previous :class:`KState` and stores the returned one. The first
+   computation (no previous k), or a previous k no longer possible, adopts the best k at once.
+6. **Representative statements** of a group g, for each statement with votes: na, nd, ns = agrees, disagrees
+   and votes seen (passes included) in g, and the same counts for everyone clustered outside g.
+   ``pa = (na+1)/(ns+2)``; one-proportion z ``pat = 2·√(ns+1)·((na+1)/(ns+1) − ½)``; ``ra = pa_in / pa_out``;
+   two-proportion z ``rat`` on the +1-smoothed proportions (``(na+1)/(ns+1)`` inside vs outside, pooled variance);
+   the same with disagrees (pd, pdt, rd, rdt). A direction is significant when both z > 1.2816 (90 %, one-tailed).
+   Each statement keeps its better significant direction, ranked by ``ra·rat·pa·pat`` (``rd·rdt·pd·pdt``); at most
+   ``MAX_REPNESS`` (5) per group; if none of the kept ones is an agree but a significant agree exists, the best
+   agree replaces the last one; agrees are listed before disagrees.
+7. **Consensus of the whole room**: statements with ``pa > ½`` and ``pat > 1.2816`` over all clustered
+   participants, the 5 best by ``pa·pat`` (and the same for disagree).
+8. **Group-informed consensus** of each statement: Π over groups of ``(A_g+1)/(S_g+2)`` (A_g agrees, S_g votes
+   seen in group g); the 5 highest are reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Z90 = 1.2816  # one-tailed 90 %
+MIN_VOTES = 7
+MIN_CLUSTERED = 15
+BASE_K = 100
+MAX_GROUP_K = 5
+K_BUFFER = 4
+MAX_REPNESS = 5
+MAX_CONSENSUS = 5
+PCA_ITERATIONS = 100
+KMEANS_ITERATIONS = 100
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Votes:
+    """The votes of one consultation (see the module docstring for the meaning of each array)."""
+
+    participant: npt.NDArray[np.integer[Any]]
+    statement: npt.NDArray[np.integer[Any]]
+    value: npt.NDArray[np.integer[Any]]
+    n_participants: int
+    n_statements: int
+    excluded: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not (len(self.participant) == len(self.statement) == len(self.value)):
+            raise ValueError("participant, statement and value must have the same length")
+        if len(self.value) and (int(np.min(self.value)) < -1 or int(np.max(self.value)) > 1):
+            raise ValueError("a vote is -1, 0 or +1")
+        if len(self.participant) and (int(np.max(self.participant)) >= self.n_participants
+                                      or int(np.max(self.statement)) >= self.n_statements
+                                      or int(np.min(self.participant)) < 0 or int(np.min(self.statement)) < 0):
+            raise ValueError("participant or statement index out of range")
+
+
+@dataclass(frozen=True)
+class KState:
+    """The k-smoother's memory: the k in use, and the other k that has been best ``streak`` times in a row."""
+
+    k: int | None = None
+    candidate: int | None = None
+    streak: int = 0
+
+
+@dataclass(frozen=True)
+class Repness:
+    statement: int
+    direction: str  # "agree" | "disagree"
+    n_agree: int
+    n_disagree: int
+    n_seen: int
+    p: float  # pa or pd in the group
+    p_test: float  # pat or pdt
+    ratio: float  # ra or rd
+    ratio_test: float  # rat or rdt
+    metric: float
+
+
+@dataclass(frozen=True)
+class Consensus:
+    statement: int
+    direction: str
+    n_agree: int
+    n_disagree: int
+    n_seen: int
+    p: float
+    p_test: float
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    size: int
+    representative: tuple[Repness, ...]
+
+
+@dataclass(frozen=True)
+class OpinionMap:
+    participants: I64  # indices of the clustered participants (sorted)
+    positions: F32  # (len(participants), 2), sparsity-scaled
+    base_labels: I64  # base cluster of each clustered participant
+    base_centres: F32  # (n_base, 2)
+    labels: I64  # group of each clustered participant
+    groups: tuple[Group, ...]
+    consensus_agree: tuple[Consensus, ...]
+    consensus_disagree: tuple[Consensus, ...]
+    group_consensus: F64  # per statement (nan for excluded or unvoted statements)
+    group_consensus_top: tuple[tuple[int, float], ...]
+    k_state: KState
+    silhouettes: dict[int, float] = field(default_factory=dict)
+    n_votes: int = 0
+    components: F32 = field(default_factory=lambda: np.zeros((0, 2), np.float32))
+
+
+# --------------------------------------------------------------------------------------------------- selection
+
+
+def clustered_participants(counts: I64, n_statements: int) -> I64:
+    """Step 1: indices (sorted) of the participants who are clustered, from each participant's vote count."""
+    threshold = min(MIN_VOTES, n_statements)
+    qualified = np.flatnonzero((counts >= threshold) & (counts > 0))
+    if len(qualified) >= MIN_CLUSTERED:
+        return qualified.astype(np.int64)
+    active = np.flatnonzero(counts > 0)
+    order = active[np.lexsort((active, -counts[active]))]
+    return np.sort(order[:MIN_CLUSTERED]).astype(np.int64)
+
+
+# --------------------------------------------------------------------------------------------------------- PCA
+
+
+def _orthonormal(matrix: F32) -> F32:
+    q, _ = np.linalg.qr(matrix)
+    return q.astype(np.float32)
+
+
+def pca2(centred: F32, rng: np.random.Generator) -> F32:
+    """Step 3: the two leading principal directions (statements × 2) of an already centred matrix."""
+    n_rows, n_cols = centred.shape
+    if n_cols == 0 or n_rows == 0:
+        return np.zeros((n_cols, 2), np.float32)
+    block = min(n_cols, 6)
+    basis = _orthonormal(rng.standard_normal((n_cols, block)).astype(np.float32))
+    for _ in range(PCA_ITERATIONS):
+        new = _orthonormal(centred.T @ (centred @ basis))
+        # converged when the new basis lies in the old subspace (for the 2 leading directions)
+        overlap = np.linalg.svd(basis.T @ new[:, : min(2, block)], compute_uv=False)
+        basis = new
+        if len(overlap) and float(np.min(overlap)) > 1 - 1e-6:
+            break
+    projected = centred @ basis
+    small = (projected.T @ projected).astype(np.float64)
+    values, vectors = np.linalg.eigh(small)
+    top = vectors[:, np.argsort(values)[::-1][:2]]
+    components = (basis.astype(np.float64) @ top).astype(np.float32)
+    if components.shape[1] < 2:
+        components = np.hstack([components, np.zeros((n_cols, 2 - components.shape[1]), np.float32)])
+    for c in range(2):
+        column = components[:, c]
+        if len(column) and column[int(np.argmax(np.abs(column)))] < 0:
+            components[:, c] = -column
+    return np.asarray(components, np.float32)
+
+
+# ------------------------------------------------------------------------------------------------------ k-means
+
+
+def _sq_distances(points: F32, centres: F32) -> F32:
+    d = (points * points).sum(1)[:, None] - 2 * points @ centres.T + (centres * centres).sum(1)[None, :]
+    return np.asarray(np.maximum(d, 0), np.float32)
+
+
+def _draw(weights: F64, rng: np.random.Generator) -> int:
+    """An index drawn with probability proportional to ``weights`` (uniform when they are all 0)."""
+    cumulative = np.cumsum(weights)
+    total = float(cumulative[-1])
+    if total <= 0:
+        return int(rng.integers(len(weights)))
+    return min(int(np.searchsorted(cumulative, rng.random() * total, side="right")), len(weights) - 1)
+
+
+def _plus_plus(points: F32, weights: F32, k: int, rng: np.random.Generator) -> F32:
+    w = weights.astype(np.float64)
+    first = _draw(w, rng)
+    centres = [points[first]]
+    closest = ((points - points[first]) ** 2).sum(1).astype(np.float64) * w
+    for _ in range(1, k):
+        index = _draw(closest, rng)
+        centres.append(points[index])
+        closest = np.minimum(closest, ((points - points[index]) ** 2).sum(1) * w)
+    return np.array(centres, dtype=np.float32)
+
+
+def kmeans(points: F32, k: int, rng: np.random.Generator, weights: F32 | None = None) -> tuple[I64, F32]:
+    """Weighted k-means (k-means++ seeding, Lloyd iterations until no label changes, at most 100).
+
+    An empty cluster is moved to the point farthest (weighted) from its centre. Returns (labels, centres)."""
+    n = len(points)
+    w = np.ones(n, np.float32) if weights is None else weights.astype(np.float32)
+    k = max(1, min(k, n))
+    centres = _plus_plus(points, w, k, rng)
+    labels = np.full(n, -1, np.int64)
+    for _ in range(KMEANS_ITERATIONS):
+        distances = _sq_distances(points, centres)
+        new = np.argmin(distances, axis=1).astype(np.int64)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        mass = np.bincount(labels, weights=w, minlength=k)
+        for empty in np.flatnonzero(mass == 0):
+            far = int(np.argmax(distances[np.arange(n), labels] * w))
+            labels[far] = empty
+            distances[far, :] = 0
+            mass = np.bincount(labels, weights=w, minlength=k)
+        for dim in range(points.shape[1]):
+            centres[:, dim] = np.bincount(labels, weights=w * points[:, dim], minlength=k) / mass
+    return labels, centres
+
+
+def silhouette(points: F32, labels: I64, weights: F32) -> float:
+    """Weighted silhouette of ``points`` (base centres) whose weights are their sizes.
+
+    For a point i in cluster A: a = weighted mean distance to the *other* members of A (its own weight − 1 copies
+    at distance 0 count as members), b = the least weighted mean distance to another cluster; s = (b − a)/max(a, b),
+    0 for a cluster of one participant. The result is the weight-averaged s."""
+    distances = np.sqrt(_sq_distances(points, points).astype(np.float64))
+    w = weights.astype(np.float64)
+    k = int(labels.max()) + 1
+    one_hot = np.zeros((len(points), k))
+    one_hot[np.arange(len(points)), labels] = 1
+    sums = distances @ (one_hot * w[:, None])  # weighted distance of each point to each cluster
+    mass = (one_hot * w[:, None]).sum(0)
+    own = labels
+    own_mass = mass[own] - 1  # the other members of the own cluster (self excluded)
+    a = np.where(own_mass > 0, sums[np.arange(len(points)), own] / np.maximum(own_mass, 1e-12), 0.0)
+    others = np.where(one_hot.astype(bool), np.inf, sums / np.maximum(mass, 1e-12)[None, :])
+    b = others.min(1)
+    scale = np.maximum(a, b)
+    s = np.where((own_mass > 0) & (scale > 0) & np.isfinite(b), (b - a) / np.where(scale > 0, scale, 1), 0.0)
+    return float((s * w).sum() / w.sum())
+
+
+def smooth_k(best: int, possible: set[int], previous: KState) -> KState:
+    """Step 5's k-smoother (see the module docstring)."""
+    if previous.k is None or previous.k not in possible:
+        return KState(k=best)
+    if best == previous.k:
+        return KState(k=previous.k)
+    streak = previous.streak + 1 if previous.candidate == best else 1
+    if streak >= K_BUFFER:
+        return KState(k=best)
+    return KState(k=previous.k, candidate=best, streak=streak)
+
+
+# ------------------------------------------------------------------------------------------------------ statistics
+
+
+def prop_test(successes: F64, n: F64) -> F64:
+    """One-proportion z of Pol.is: 2·√(n+1)·((successes+1)/(n+1) − ½)."""
+    return np.asarray(2 * np.sqrt(n + 1) * ((successes + 1) / (n + 1) - 0.5), np.float64)
+
+
+def two_prop_test(succ_in: F64, succ_out: F64, n_in: F64, n_out: F64) -> F64:
+    """Two-proportion z on +1-smoothed counts: (p1 − p2) / √(p̂(1 − p̂)(1/n1 + 1/n2)), 0 when p̂ is 1."""
+    s1, s2, m1, m2 = succ_in + 1, succ_out + 1, n_in + 1, n_out + 1
+    p1, p2 = s1 / m1, s2 / m2
+    pooled = (s1 + s2) / (m1 + m2)
+    variance = pooled * (1 - pooled) * (1 / m1 + 1 / m2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(variance > 0, (p1 - p2) / np.sqrt(np.where(variance > 0, variance, 1)), 0.0)
+    return np.asarray(z, np.float64)
+
+
+def _counts(labels: I64, k: int, rows: I64, cols: I64, values: npt.NDArray[np.int8],
+            n_statements: int) -> tuple[F64, F64, F64]:
+    """Agree, disagree and seen counts (groups × statements) of the votes of clustered participants."""
+    flat = labels[rows] * n_statements + cols
+    size = k * n_statements
+    agree = np.bincount(flat, weights=(values == 1).astype(np.float64), minlength=size).reshape(k, n_statements)
+    disagree = np.bincount(flat, weights=(values == -1).astype(np.float64), minlength=size).reshape(k, n_statements)
+    seen = np.bincount(flat, minlength=size).astype(np.float64).reshape(k, n_statements)
+    return np.asarray(agree, np.float64), np.asarray(disagree, np.float64), np.asarray(seen, np.float64)
+
+
+def representative(agree: F64, disagree: F64, seen: F64, usable: npt.NDArray[np.bool_]) -> list[tuple[Repness, ...]]:
+    """Step 6 for every group at once (counts are groups × statements)."""
+    k = agree.shape[0]
+    total_a, total_d, total_s = agree.sum(0), disagree.sum(0), seen.sum(0)
+    result = []
+    for g in range(k):
+        na, nd, ns = agree[g], disagree[g], seen[g]
+        oa, od, os_ = total_a - na, total_d - nd, total_s - ns
+        candidates: list[Repness] = []
+        for direction, inside, outside in (("agree", na, oa), ("disagree", nd, od)):
+            p = (inside + 1) / (ns + 2)
+            p_out = (outside + 1) / (os_ + 2)
+            p_test = prop_test(inside, ns)
+            ratio = p / p_out
+            ratio_test = two_prop_test(inside, outside, ns, os_)
+            metric = ratio * ratio_test * p * p_test
+            sig = usable & (ns > 0) & (p_test > Z90) & (ratio_test > Z90)
+            for j in np.flatnonzero(sig):
+                candidates.append(Repness(int(j), direction, int(na[j]), int(nd[j]), int(ns[j]), float(p[j]),
+                                          float(p_test[j]), float(ratio[j]), float(ratio_test[j]), float(metric[j])))
+        best: dict[int, Repness] = {}
+        for c in candidates:
+            if c.statement not in best or c.metric > best[c.statement].metric:
+                best[c.statement] = c
+        ranked = sorted(best.values(), key=lambda r: (-r.metric, r.statement))
+        chosen = ranked[:MAX_REPNESS]
+        if chosen and not any(r.direction == "agree" for r in chosen):
+            agrees = sorted((c for c in candidates if c.direction == "agree"), key=lambda r: (-r.metric, r.statement))
+            if agrees:
+                chosen = [*chosen[: MAX_REPNESS - 1], agrees[0]] if len(chosen) >= MAX_REPNESS else [*chosen, agrees[0]]
+        chosen.sort(key=lambda r: (r.direction != "agree", -r.metric, r.statement))
+        result.append(tuple(chosen))
+    return result
+
+
+def consensus(agree: F64, disagree: F64, seen: F64, usable: npt.NDArray[np.bool_]) -> tuple[tuple[Consensus, ...], ...]:
+    """Step 7: (agree consensus, disagree consensus) over the whole room (counts are per statement)."""
+    found = []
+    for direction, count in (("agree", agree), ("disagree", disagree)):
+        p = (count + 1) / (seen + 2)
+        p_test = prop_test(count, seen)
+        ok = np.flatnonzero(usable & (seen > 0) & (p > 0.5) & (p_test > Z90))
+        ranked = sorted(ok, key=lambda j: (-(p[j] * p_test[j]), int(j)))[:MAX_CONSENSUS]
+        found.append(tuple(Consensus(int(j), direction, int(agree[j]), int(disagree[j]), int(seen[j]), float(p[j]),
+                                     float(p_test[j])) for j in ranked))
+    return tuple(found)
+
+
+def group_informed_consensus(agree: F64, seen: F64) -> F64:
+    """Step 8: Π over groups of (A_g+1)/(S_g+2), per statement (counts are groups × statements)."""
+    return np.asarray(np.prod((agree + 1) / (seen + 2), axis=0), np.float64)
+
+
+# ------------------------------------------------------------------------------------------------------- pipeline
+
+
+def _empty(votes: Votes, previous: KState) -> OpinionMap:
+    return OpinionMap(
+        participants=np.zeros(0, np.int64), positions=np.zeros((0, 2), np.float32),
+        base_labels=np.zeros(0, np.int64), base_centres=np.zeros((0, 2), np.float32),
+        labels=np.zeros(0, np.int64), groups=(), consensus_agree=(), consensus_disagree=(),
+        group_consensus=np.full(votes.n_statements, np.nan), group_consensus_top=(), k_state=previous,
+        n_votes=len(votes.value),
+    )
+
+
+def compute(votes: Votes, *, seed: int = 0, previous: KState | None = None) -> OpinionMap:
+    """The opinion map of ``votes`` (steps 1–8 of the module docstring); ``previous`` is the last k-smoother state."""
+    previous = previous or KState()
+    rng = np.random.default_rng(seed)
+    m = votes.n_statements
+    keep = np.ones(len(votes.value), bool)
+    if votes.excluded:
+        keep = ~np.isin(votes.statement, np.fromiter(votes.excluded, np.int64))
+    p_all = np.asarray(votes.participant, np.int64)[keep]
+    s_all = np.asarray(votes.statement, np.int64)[keep]
+    v_all = np.asarray(votes.value, np.int8)[keep]
+    counts = np.bincount(p_all, minlength=votes.n_participants).astype(np.int64)
+    active_statements = m - len(votes.excluded)
+    clustered = clustered_participants(counts, active_statements)
+    if len(clustered) < 2 or active_statements <= 0:
+        return _empty(votes, previous)
+
+    # Step 2: only the votes of clustered participants; rows renumbered 0..n-1.
+    row_of = np.full(votes.n_participants, -1, np.int64)
+    row_of[clustered] = np.arange(len(clustered))
+    rows = row_of[p_all]
+    inside = rows >= 0
+    rows, cols, values = rows[inside], s_all[inside], v_all[inside]
+    n = len(clustered)
+    seen_per_statement = np.bincount(cols, minlength=m).astype(np.float64)
+    sums = np.bincount(cols, weights=values.astype(np.float64), minlength=m)
+    means = np.where(seen_per_statement > 0, sums / np.maximum(seen_per_statement, 1), 0.0).astype(np.float32)
+    centred = np.zeros((n, m), np.float32)
+    centred[rows, cols] = values.astype(np.float32) - means[cols]
+
+    # Step 3.
+    components = pca2(centred, rng)
+    votes_cast = counts[clustered].astype(np.float32)
+    scale = np.sqrt(active_statements / np.maximum(votes_cast, 1)).astype(np.float32)
+    positions = ((centred @ components) * scale[:, None]).astype(np.float32)
+    del centred
+
+    # Step 4.
+    if n > BASE_K:
+        base_labels, base_centres = kmeans(positions, BASE_K, rng)
+        base_weights = np.bincount(base_labels, minlength=len(base_centres)).astype(np.float32)
+        nonempty = np.flatnonzero(base_weights > 0)
+        renumber = np.full(len(base_centres), -1, np.int64)
+        renumber[nonempty] = np.arange(len(nonempty))
+        base_labels, base_centres, base_weights = renumber[base_labels], base_centres[nonempty], base_weights[nonempty]
+    else:
+        base_labels = np.arange(n, dtype=np.int64)
+        base_centres = positions.copy()
+        base_weights = np.ones(n, np.float32)
+    n_base = len(base_centres)
+
+    # Step 5.
+    max_k = min(MAX_GROUP_K, 2 + n_base // 12, n_base - 1)
+    clusterings: dict[int, I64] = {}
+    scores: dict[int, float] = {}
+    for k in range(2, max_k + 1):
+        labels_k, _ = kmeans(base_centres, k, rng, weights=base_weights)
+        if len(np.unique(labels_k)) < 2:
+            continue
+        clusterings[k] = labels_k
+        scores[k] = silhouette(base_centres, labels_k, base_weights)
+    if clusterings:
+        best = max(scores, key=lambda k: (scores[k], -k))
+        state = smooth_k(best, set(clusterings), previous)
+        assert state.k is not None
+        group_of_base = clusterings[state.k]
+    else:
+        state = KState(k=1)
+        group_of_base = np.zeros(n_base, np.int64)
+    # Groups numbered by size (largest first), then by the smallest participant index, so ids are stable.
+    raw = group_of_base[base_labels]
+    k_used = int(raw.max()) + 1
+    sizes = np.bincount(raw, minlength=k_used)
+    firsts = np.array([int(np.flatnonzero(raw == g)[0]) if sizes[g] else n for g in range(k_used)])
+    order = sorted(range(k_used), key=lambda g: (-int(sizes[g]), int(firsts[g])))
+    relabel = np.empty(k_used, np.int64)
+    relabel[order] = np.arange(k_used)
+    labels = relabel[raw]
+
+    # Steps 6–8.
+    agree, disagree, seen = _counts(labels, k_used, rows, cols, values, m)
+    usable = np.ones(m, bool)
+    if votes.excluded:
+        usable[list(votes.excluded)] = False
+    repness = representative(agree, disagree, seen, usable) if k_used > 1 else [()]
+    cons_agree, cons_disagree = consensus(agree.sum(0), disagree.sum(0), seen.sum(0), usable)
+    gac = group_informed_consensus(agree, seen)
+    gac = np.where(usable & (seen.sum(0) > 0), gac, np.nan)
+    top = sorted((int(j) for j in np.flatnonzero(np.isfinite(gac))), key=lambda j: (-gac[j], j))[:MAX_CONSENSUS]
+    groups = tuple(Group(g, int((labels == g).sum()), repness[g] if g < len(repness) else ())
+                   for g in range(k_used))
+    return OpinionMap(
+        participants=clustered, positions=positions, base_labels=base_labels, base_centres=base_centres,
+        labels=labels, groups=groups, consensus_agree=cons_agree, consensus_disagree=cons_disagree,
+        group_consensus=gac, group_consensus_top=tuple((j, float(gac[j])) for j in top), k_state=state,
+        silhouettes=scores, n_votes=int(len(v_all)), components=components,
+    )
+
+
+# ------------------------------------------------------------------------------------------------------- helpers
+
+
+def adjusted_rand_index(a: npt.NDArray[np.integer[Any]], b: npt.NDArray[np.integer[Any]]) -> float:
+    """Adjusted Rand index (Hubert & Arabie 1985) of two labellings of the same items: 1 = identical partitions."""
+    a = np.unique(np.asarray(a), return_inverse=True)[1]
+    b = np.unique(np.asarray(b), return_inverse=True)[1]
+    n = len(a)
+    if n < 2:
+        return 1.0
+    table = np.zeros((int(a.max()) + 1, int(b.max()) + 1), np.float64)
+    np.add.at(table, (a, b), 1)
+
+    def pairs(x: F64) -> float:
+        return float((x * (x - 1) / 2).sum())
+
+    index = pairs(table)
+    rows, cols = pairs(table.sum(1)), pairs(table.sum(0))
+    expected = rows * cols / (n * (n - 1) / 2)
+    maximum = (rows + cols) / 2
+    if maximum == expected:
+        return 1.0
+    return (index - expected) / (maximum - expected)
+
+
+def planted_conversation(
+    n_participants: int, n_statements: int, n_groups: int, *, seed: int, vote_share: float = 0.5,
+    clarity: float = 0.85,
+) -> tuple[Votes, I64]:
+    """A seeded synthetic conversation with planted opinion groups, for tests, benchmarks and the demo.
+
+    Each group has a random stance (+1/−1) per statement; a member votes on each statement with probability
+    ``vote_share`` and follows the group's stance with probability ``clarity``,
+    else passes or votes the other way (equally likely). Returns (votes, the planted group of each participant)."""
+    rng = np.random.default_rng(seed)
+    truth = (np.arange(n_participants) % n_groups).astype(np.int64)
+    rng.shuffle(truth)
+    stance = rng.choice(np.array([-1, 1], np.int8), size=(n_groups, n_statements))
+    mask = rng.random((n_participants, n_statements), dtype=np.float32) < vote_share
+    rows, cols = np.nonzero(mask)
+    follow = rng.random(len(rows), dtype=np.float32) < clarity
+    passes = rng.random(len(rows), dtype=np.float32) < 0.5
+    planted = stance[truth[rows], cols]
+    values = np.where(follow, planted, np.where(passes, 0, -planted)).astype(np.int8)
+    votes = Votes(rows.astype(np.int32), cols.astype(np.int32), values, n_participants, n_statements)
+    return votes, truth

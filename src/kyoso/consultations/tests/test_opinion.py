@@ -1,0 +1,195 @@
+"""The opinion map (domain/opinion.py): planted groups recovered, formulas checked on hand-computed matrices."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from kyoso.consultations.domain import opinion
+from kyoso.consultations.domain.opinion import KState, Votes, adjusted_rand_index, compute, planted_conversation
+
+
+def votes_of(matrix: list[list[int | None]], excluded: frozenset[int] = frozenset()) -> Votes:
+    rows, cols, values = [], [], []
+    for i, row in enumerate(matrix):
+        for j, value in enumerate(row):
+            if value is not None:
+                rows.append(i)
+                cols.append(j)
+                values.append(value)
+    return Votes(np.array(rows), np.array(cols), np.array(values), len(matrix), len(matrix[0]), excluded)
+
+
+# ----------------------------------------------------------------------------------------------- ARI (our own)
+
+def test_adjusted_rand_index_by_hand():
+    assert adjusted_rand_index(np.array([0, 0, 1, 1]), np.array([1, 1, 0, 0])) == 1.0
+    # Contingency [[2,0],[1,1]]: index 1, rows 1+0=1... rows (2,2) → 2 pairs, cols (3,1) → 3 pairs, n=4 → 6 pairs.
+    # expected = 2·3/6 = 1, max = 2.5, ARI = (1 − 1)/(2.5 − 1) = 0.
+    assert adjusted_rand_index(np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1])) == pytest.approx(0.0)
+    assert adjusted_rand_index(np.array([0, 1, 2, 3]), np.array([0, 0, 1, 1])) == pytest.approx(0.0)
+
+
+# ----------------------------------------------------------------------------------------- planted groups
+
+@pytest.mark.parametrize(("n", "m", "groups", "seed"), [
+    (300, 40, 2, 1), (300, 40, 3, 2), (600, 60, 3, 3), (1500, 50, 4, 4), (120, 30, 2, 5),
+])
+def test_clear_planted_groups_are_recovered(n, m, groups, seed):
+    votes, truth = planted_conversation(n, m, groups, seed=seed, vote_share=0.6, clarity=0.92)
+    result = compute(votes, seed=0)
+    assert len(result.groups) == groups
+    assert adjusted_rand_index(result.labels, truth[result.participants]) >= 0.9
+    assert sum(g.size for g in result.groups) == len(result.participants)
+    # each planted group has representative statements, agrees listed first
+    for group in result.groups:
+        assert 1 <= len(group.representative) <= opinion.MAX_REPNESS
+        directions = [r.direction for r in group.representative]
+        assert directions == sorted(directions, key=lambda d: d != "agree")
+
+
+def test_deterministic_for_a_seed():
+    votes, _ = planted_conversation(400, 30, 3, seed=9)
+    first, second = compute(votes, seed=7), compute(votes, seed=7)
+    assert np.array_equal(first.labels, second.labels)
+    assert np.array_equal(first.positions, second.positions)
+    assert first.groups == second.groups
+
+
+def test_representative_statements_are_the_planted_stances():
+    # Two groups; statement 0 agreed by group A only, statement 1 by group B only, statement 2 by everyone.
+    rng = np.random.default_rng(0)
+    matrix: list[list[int | None]] = []
+    for i in range(80):
+        a = i < 40
+        row: list[int | None] = [1 if a else -1, -1 if a else 1, 1]
+        row += [int(rng.choice([-1, 1])) if rng.random() < 0.2 else (1 if a else -1) for _ in range(9)]
+        matrix.append(row)
+    result = compute(votes_of(matrix), seed=0)
+    assert len(result.groups) == 2
+    top = {g.id: {(r.statement, r.direction) for r in g.representative} for g in result.groups}
+    group_a = int(result.labels[0])
+    assert (0, "agree") in top[group_a] or (1, "disagree") in top[group_a]
+    assert (1, "agree") in top[1 - group_a] or (0, "disagree") in top[1 - group_a]
+    assert result.consensus_agree[0].statement == 2
+    assert result.group_consensus_top[0][0] == 2
+    assert all(r.statement != 2 for g in result.groups for r in g.representative)
+
+
+# ----------------------------------------------------------------------------------------------- formulas
+
+def test_prop_tests_by_hand():
+    # pat = 2·√(ns+1)·((na+1)/(ns+1) − ½): na=8, ns=10 → 2·√11·(9/11 − 0.5)
+    assert opinion.prop_test(np.array([8.0]), np.array([10.0]))[0] == pytest.approx(2 * math.sqrt(11) * (9 / 11 - 0.5))
+    # two-prop z: in 8/10, out 2/10 → p1 = 9/11, p2 = 3/11, pooled 12/22
+    p1, p2, pooled = 9 / 11, 3 / 11, 12 / 22
+    expected = (p1 - p2) / math.sqrt(pooled * (1 - pooled) * (2 / 11))
+    z = opinion.two_prop_test(np.array([8.0]), np.array([2.0]), np.array([10.0]), np.array([10.0]))[0]
+    assert z == pytest.approx(expected)
+    assert opinion.two_prop_test(np.array([5.0]), np.array([5.0]), np.array([4.0]), np.array([4.0]))[0] == 0.0
+
+
+def test_group_informed_consensus_by_hand():
+    agree = np.array([[3.0, 0.0], [1.0, 2.0]])
+    seen = np.array([[4.0, 2.0], [2.0, 2.0]])
+    gac = opinion.group_informed_consensus(agree, seen)
+    assert gac[0] == pytest.approx((4 / 6) * (2 / 4))
+    assert gac[1] == pytest.approx((1 / 4) * (3 / 4))
+
+
+def test_repness_on_a_tiny_matrix_by_hand():
+    # group 0: 9 agree of 10 on statement 0; group 1: 1 agree of 10 (9 disagree)
+    agree = np.array([[9.0], [1.0]])
+    disagree = np.array([[1.0], [9.0]])
+    seen = np.array([[10.0], [10.0]])
+    chosen = opinion.representative(agree, disagree, seen, np.array([True]))
+    r = chosen[0][0]
+    assert (r.statement, r.direction) == (0, "agree")
+    assert r.p == pytest.approx(10 / 12)
+    assert r.ratio == pytest.approx((10 / 12) / (2 / 12))
+    assert r.p_test == pytest.approx(2 * math.sqrt(11) * (10 / 11 - 0.5))
+    assert r.metric == pytest.approx(r.ratio * r.ratio_test * r.p * r.p_test)
+    assert (chosen[1][0].statement, chosen[1][0].direction) == (0, "disagree")
+    # not significant: 6 of 10 against 4 of 10
+    weak = opinion.representative(np.array([[6.0], [4.0]]), np.array([[4.0], [6.0]]), seen, np.array([True]))
+    assert weak == [(), ()]
+
+
+def test_column_mean_imputation_and_sparsity_scaling():
+    # Participant 2 votes only on statement 0; its row centred is (1 − mean0, 0, 0) and scaled by √(3/1).
+    matrix: list[list[int | None]] = [[1, 1, -1], [-1, -1, 1], [1, None, None], [1, 1, -1], [-1, -1, 1]]
+    votes = votes_of(matrix)
+    result = compute(votes, seed=0)
+    mean0 = (1 - 1 + 1 + 1 - 1) / 5
+    expected = (np.array([1 - mean0, 0, 0]) @ result.components) * math.sqrt(3 / 1)
+    assert result.positions[2] == pytest.approx(expected, abs=1e-5)
+
+
+def test_who_is_clustered():
+    counts = np.array([7] * 20 + [6] * 5 + [0] * 3)
+    assert list(opinion.clustered_participants(counts, 50)) == list(range(20))
+    # fewer than 15 qualify: the 15 most active instead
+    counts = np.array([9, 1, 8, 0, 2, 2, 3, 4, 5, 1, 1, 1, 1, 1, 1, 1, 6, 0])
+    chosen = opinion.clustered_participants(counts, 50)
+    assert len(chosen) == 15 and 3 not in chosen and 17 not in chosen
+    # few statements: min(7, #statements)
+    assert list(opinion.clustered_participants(np.array([3] * 16), 3)) == list(range(16))
+
+
+def test_excluded_statements_take_no_part():
+    votes, _ = planted_conversation(200, 20, 2, seed=3, vote_share=0.7, clarity=0.95)
+    excluded = Votes(votes.participant, votes.statement, votes.value, votes.n_participants, votes.n_statements,
+                     frozenset({0, 1}))
+    result = compute(excluded, seed=0)
+    assert all(r.statement not in (0, 1) for g in result.groups for r in g.representative)
+    assert math.isnan(result.group_consensus[0]) and math.isnan(result.group_consensus[1])
+    assert np.allclose(result.components[[0, 1]], 0)
+
+
+def test_k_smoother_needs_four_consecutive_wins():
+    possible = {2, 3, 4}
+    assert opinion.smooth_k(3, possible, KState()) == KState(k=3)
+    state = KState(k=2)
+    for streak in (1, 2, 3):
+        state = opinion.smooth_k(3, possible, state)
+        assert state == KState(k=2, candidate=3, streak=streak)
+    assert opinion.smooth_k(3, possible, state) == KState(k=3)
+    # an interruption restarts the count
+    interrupted = opinion.smooth_k(2, possible, KState(k=2, candidate=3, streak=3))
+    assert interrupted == KState(k=2)
+    assert opinion.smooth_k(4, possible, KState(k=2, candidate=3, streak=3)) == KState(k=2, candidate=4, streak=1)
+    # the k in use is no longer possible: adopt the best at once
+    assert opinion.smooth_k(3, {2, 3}, KState(k=5)) == KState(k=3)
+
+
+def test_compute_passes_the_smoother_state_through():
+    votes, _ = planted_conversation(300, 40, 3, seed=2, vote_share=0.6, clarity=0.92)
+    fresh = compute(votes, seed=0)
+    assert fresh.k_state.k == 3
+    held = compute(votes, seed=0, previous=KState(k=2))
+    assert held.k_state == KState(k=2, candidate=3, streak=1) and len(held.groups) == 2
+
+
+def test_base_clusters_above_one_hundred_participants():
+    votes, truth = planted_conversation(2000, 30, 2, seed=8, vote_share=0.6, clarity=0.92)
+    result = compute(votes, seed=0)
+    assert len(result.base_centres) <= opinion.BASE_K
+    assert adjusted_rand_index(result.labels, truth[result.participants]) >= 0.9
+
+
+def test_silhouette_prefers_the_true_partition():
+    points = np.array([[0, 0], [0.1, 0], [5, 5], [5.1, 5]], np.float32)
+    weights = np.ones(4, np.float32)
+    good = opinion.silhouette(points, np.array([0, 0, 1, 1]), weights)
+    bad = opinion.silhouette(points, np.array([0, 1, 0, 1]), weights)
+    assert good > 0.9 > bad
+
+
+def test_tiny_and_empty_conversations():
+    assert compute(votes_of([[None, None]]), seed=0).groups == ()
+    small = compute(votes_of([[1, 1], [-1, -1], [1, -1]]), seed=0)
+    assert len(small.participants) == 3
+    with pytest.raises(ValueError):
+        Votes(np.array([0]), np.array([0]), np.array([2]), 1, 1)
