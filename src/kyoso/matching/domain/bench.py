@@ -60,6 +60,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 def run_one(n: int, real_up_to: int, queries: int, seed: int = 7) -> dict[str, Any]:
+    from .embedders import embed_query
     from .evaluate import load_set
     from .records import RecordDoc, ResearcherDoc
     from .search import MatchIndex, bm25_terms, default_embedder, record_text
@@ -75,7 +76,8 @@ def run_one(n: int, real_up_to: int, queries: int, seed: int = 7) -> dict[str, A
     embedder.embed(["warm up"])
     real = n <= real_up_to
     result: dict[str, Any] = {
-        "size": n, "vectors": "real USE embeddings" if real else "synthetic (noisy copies of real)"}
+        "size": n, "embedder": embedder.name,
+        "vectors": "real embeddings" if real else "synthetic (noisy copies of real)"}
 
     def text_pair() -> tuple[str, str, int]:
         i, j = rng.randrange(len(titles)), rng.randrange(len(abstracts))
@@ -172,7 +174,7 @@ def run_one(n: int, real_up_to: int, queries: int, seed: int = 7) -> dict[str, A
         result[f"batch_{label}_needs_per_s"] = len(batch) / (time.perf_counter() - s)
 
     # Exact vs HNSW on the same need vectors (the vector-search step only).
-    qv = embedder.embed(texts)
+    qv = embed_query(embedder, texts)
     exact = []
     for q in qv:
         s = time.perf_counter()

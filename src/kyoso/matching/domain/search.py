@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from .bm25 import BM25Index
-from .embedders import Embedder, default_embedder, embedder_from_config
+from .embedders import Embedder, default_embedder, embed_query, embedder_from_config
 from .fusion import FusionWeights
 from .records import RecordDoc, ResearcherDoc, researcher_from_dict, researcher_to_dict
 from .text import terms, tokens
@@ -410,7 +410,7 @@ class MatchIndex:
               ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         q_terms = terms(need)
         if q_vec is None:
-            q_vec = self.embedder.embed([need])[0]
+            q_vec = embed_query(self.embedder, [need])[0]
         bm = self._bm25.scores(q_terms)
         cand = self._candidates(q_terms, q_vec, bm, max(n_cand, top), mode, allowed, year_from)
         cos_p, cos_r, lex, rare = self._features(q_terms, q_vec, cand, bm)
@@ -460,7 +460,7 @@ class MatchIndex:
         """The candidates of a need and their features (n, 3 + len(rare_shares)): profile cosine, best-record
         cosine, normalised BM25, then the rare-term bonus for each share in ``rare_shares`` (for fitting)."""
         q_terms = terms(need)
-        q_vec = self.embedder.embed([need])[0]
+        q_vec = embed_query(self.embedder, [need])[0]
         bm = self._bm25.scores(q_terms)
         cand = self._candidates(q_terms, q_vec, bm, n_cand, "fused", None, None)
         cos_p, cos_r, lex, _ = self._features(q_terms, q_vec, cand, bm)
@@ -479,7 +479,7 @@ class MatchIndex:
         facets = [f for f in facets if f.strip()]
         if not facets or not self._row_of:
             return {}
-        vecs = self.embedder.embed(list(facets))
+        vecs = embed_query(self.embedder, list(facets))
         ranked = [self._rank(f, top, allowed, year_from, "fused", q_vec=v) for f, v in zip(facets, vecs, strict=True)]
         rows = np.unique(np.concatenate([r[2] for r in ranked]))
         table = np.zeros((len(rows), len(facets)), dtype=np.float64)

