@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "kyoso.visions",
     "kyoso.portfolio",
     "kyoso.matching",
+    "kyoso.consultations",
     "kyoso.sample",
     "kyoso.api",
     "django.contrib.admin",
