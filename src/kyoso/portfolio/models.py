@@ -143,6 +143,36 @@ class ProvisionQuerySet(_ProjectPartQuerySet):
         return self.filter(commitment__in=visible.values("pk"))
 
 
+class PublicPartQuerySet(_ProjectPartQuerySet):
+    """Participants (the partner organisations) and project milestones: public with their project; members of
+    the venue read those of every project they see."""
+
+    def public(self) -> models.QuerySet:
+        return self.filter(self._in(Project.objects.public()))
+
+    def visible_to(self, user: object) -> models.QuerySet:
+        if _is_staff(user):
+            return self
+        return self.filter(self._in(Project.objects.visible_to(user)))
+
+
+class ExpectedKpiQuerySet(PublicPartQuerySet):
+    """A public project's expected contribution to a KPI is public when the KPI itself is
+    (``Kpi.objects.public``)."""
+
+    def public(self) -> models.QuerySet:
+        from kyoso.visions.models import Kpi
+
+        return super().public().filter(kpi__in=Kpi.objects.public().values("pk"))
+
+    def visible_to(self, user: object) -> models.QuerySet:
+        from kyoso.visions.models import Kpi
+
+        if _is_staff(user):
+            return self
+        return super().visible_to(user).filter(kpi__in=Kpi.objects.visible_to(user).values("pk"))
+
+
 class InternalPartQuerySet(_ProjectPartQuerySet):
     """Reports and reviews: the venue's internal record, never public."""
 
@@ -215,6 +245,8 @@ class ExpectedKpi(models.Model):
     kpi = models.ForeignKey("visions.Kpi", verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="+")
     contribution = models.TextField(_("期待される寄与"), blank=True)
 
+    objects = ExpectedKpiQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("期待されるKPIへの寄与")
         verbose_name_plural = _("期待されるKPIへの寄与")
@@ -240,6 +272,8 @@ class Participant(TimeStampedModel):
                                on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
     in_region = models.BooleanField(_("地域内"), default=True)
+
+    objects = PublicPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("参加者")
@@ -409,6 +443,8 @@ class Milestone(TimeStampedModel):
         help_text=_("自治体との実証、企業向けの試作品など、連携先が待っているマイルストーンです。"))
     done_on = models.DateField(_("達成日"), null=True, blank=True)
     evidence = models.TextField(_("証跡"), blank=True)
+
+    objects = PublicPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("マイルストーン")

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "kyoso.visions",
     "kyoso.portfolio",
     "kyoso.matching",
+    "kyoso.public",
     "kyoso.consultations",
     "kyoso.sample",
     "kyoso.api",

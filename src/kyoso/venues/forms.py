@@ -111,7 +111,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["title", "starts_at", "ends_at", "place", "online_url", "status"]
+        fields = ["title", "starts_at", "ends_at", "place", "online_url", "status", "minutes_public"]
         widgets = {"starts_at": forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M"),
                    "ends_at": forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M")}
 

@@ -217,13 +217,27 @@ class Representative(TimeStampedModel):
 
 
 class MeetingQuerySet(InVenueQuerySet):
-    """Meetings are internal to their venue (members only); nothing of them is public."""
+    """Members read every meeting of their venue. Anyone reads, in a public venue, that a meeting takes place
+    (title, date, place, status, agenda: ``public()``); its minutes only once the secretariat published them and
+    they are final (``public_minutes()``). The attendance and the documents stay internal."""
+
+    public_condition = Q()
+
+    def public_minutes(self) -> MeetingQuerySet:
+        """Public meetings whose final minutes the secretariat published (``Meeting.minutes_public``)."""
+        return self.public().filter(minutes_public=True, minutes_status=Meeting.MinutesStatus.FINAL)
 
 
 class MeetingPartQuerySet(InVenueQuerySet):
-    """Agenda items, attendance and documents: visible with their meeting."""
+    """Attendance and documents: internal to the venue (members only)."""
 
     venue_path = "meeting__venue"
+
+
+class AgendaItemQuerySet(MeetingPartQuerySet):
+    """Agenda items are public with their meeting (``MeetingQuerySet.public``)."""
+
+    public_condition = Q()
 
 
 class Meeting(TimeStampedModel):
@@ -249,6 +263,9 @@ class Meeting(TimeStampedModel):
                                       default=MinutesStatus.NONE)
     minutes_version = models.PositiveIntegerField(_("議事録の版"), default=0)
     minutes_finalised_at = models.DateTimeField(_("議事録の確定日時"), null=True, blank=True)
+    minutes_public = models.BooleanField(
+        _("議事録を一般に公開"), default=False,
+        help_text=_("オンにすると、確定した議事録を場の公開サイトに掲載します（公開の場のみ）。"))
 
     objects = MeetingQuerySet.as_manager()
 
@@ -274,7 +291,7 @@ class AgendaItem(models.Model):
     title = models.CharField(_("議題"), max_length=200)
     description = models.TextField(_("説明"), blank=True)
 
-    objects = MeetingPartQuerySet.as_manager()
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("議題")

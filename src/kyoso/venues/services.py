@@ -140,6 +140,13 @@ def meeting_update(*, actor: Any, meeting: Meeting, **changes: Any) -> Meeting:
 
 
 @transaction.atomic
+def meeting_publish_minutes(*, actor: Any, meeting: Meeting, minutes_public: bool) -> Meeting:
+    """Publish (or withdraw) the meeting's minutes on the venue's public site. Only final minutes are ever shown
+    (``Meeting.objects.public_minutes``); the flag may be set before they are final and takes effect then."""
+    return audit.update(actor=actor, instance=meeting, changes={"minutes_public": bool(minutes_public)})
+
+
+@transaction.atomic
 def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, description: str = "") -> AgendaItem:
     order = (meeting.agenda_items.aggregate(m=Max("order"))["m"] or 0) + 1
     item = AgendaItem(meeting=meeting, order=order, title=title, description=description)

@@ -109,7 +109,9 @@ class MeetingViewSet(VenueScopedViewSet):
     def get_queryset(self) -> QuerySet[Meeting]:
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
-        qs = Meeting.objects.visible_to(self.request.user).select_related("venue")
+        # The API serves whole meetings (attendance, minutes): members of the meeting's venue only, never the
+        # public part that ``visible_to`` adds (the public site reads that through ``Meeting.objects.public``).
+        qs = Meeting.objects.of_members(self.request.user).select_related("venue")
         if self.action == "list":
             qs = qs.filter(venue=self.member_venue_from_query())
             meeting_status = self.request.query_params.get("status", "")
