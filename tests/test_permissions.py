@@ -187,6 +187,27 @@ EXPECTED = {
     "matching:contact_create": "venue_participant",
     "matching:proposal_create": "venue_participant",
     "matching:proposal_decide": "secretariat",
+    "consultations_public:list": "public",
+    "consultations_public:detail": "public",
+    "consultations_public:vote": "public",
+    "consultations_public:statement_add": "public",
+    "consultations_public:comment_add": "public",
+    "consultations_public:report": "public",
+    "consultations_public:email_start": "public",
+    "consultations_public:email_confirm": "public",
+    "consultations_public:map": "public",
+    "consultations:manage_list": "venue_participant",
+    "consultations:create": "secretariat",
+    "consultations:manage": "venue_participant",
+    "consultations:edit": "secretariat",
+    "consultations:set_status": "secretariat",
+    "consultations:seed": "secretariat",
+    "consultations:map_recompute": "secretariat",
+    "consultations:map_publish": "secretariat",
+    "consultations:agenda": "secretariat",
+    "consultations:reply": "secretariat",
+    "consultations:moderation": "secretariat",
+    "consultations:moderation_log_csv": "secretariat",
     "public:site": "public",
     "public:kpi_detail": "public",
     "public:project_list": "public",
@@ -287,6 +308,7 @@ PK_OBJECTS = {
     "vision-versions": "version",
     "researchers": "researcher", "shortlists": "shortlist", "proposals": "proposal",
     "projects": "project", "commitments": "commitment", "outputs": "output", "reports": "report", "reviews": "review",
+    "consultations": "consultation",
 }
 
 # Object-level rules inside the venue, by hand: who gets past the view's own check (others: 403).
@@ -359,6 +381,7 @@ def venue_objects():
 
     project = Project.objects.get(venue__slug="hamamatsu-sample", title__startswith="浜名湖の水質センサー網")
     from kyoso.matching.tests.objects import permission_objects
+    from kyoso.consultations.models import Consultation
 
     return {
         **permission_objects(),
@@ -378,6 +401,7 @@ def venue_objects():
         "decision": Decision.objects.filter(status="finalised", is_public=True, proposal__isnull=False).first(),
         "document": document,
         "action": ActionItem.objects.filter(owner_person__user__username="ura").first(),
+        "consultation": Consultation.objects.get(venue__slug="hamamatsu-sample", status="open"),
     }
 
 
