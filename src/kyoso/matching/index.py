@@ -226,6 +226,15 @@ def search_need(text: str, *, top: int = 10, allowed_ids: Iterable[str] | Callab
     return index.search(text, top=top, allowed=_allowed(allowed_ids), year_from=year_from, explain=explain)
 
 
+def search_needs(texts: list[str], *, top: int = 10, year_from: int | None = None, explain: bool | int = False
+                 ) -> Iterator[list[Match]]:
+    """:func:`search_need` for many needs in order, embedded in batches (``MatchIndex.search_many``)."""
+    index = load_index()
+    if index is None:
+        return iter([[] for _ in texts])
+    return index.search_many(texts, top=top, year_from=year_from, explain=explain)
+
+
 def search_facets(facets: list[str], *, top: int = 10,
                   allowed_ids: Iterable[str] | Callable[[str], bool] | None = None,
                   year_from: int | None = None) -> dict[str, list[float]]:

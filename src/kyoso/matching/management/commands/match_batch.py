@@ -38,9 +38,9 @@ class Command(BaseCommand):
                         f"{options['needs']}:{number}: not a {{\"id\", \"text\"}} object ({exc})") from exc
         written = 0
         with open(options["out"], "w", encoding="utf-8") as out:
-            for need_id, text in needs:
-                matches = index.search_need(text, top=options["top"], year_from=options["year_from"],
-                                            explain=max(0, options["reasons"]))
+            results = index.search_needs([text for _, text in needs], top=options["top"],
+                                         year_from=options["year_from"], explain=max(0, options["reasons"]))
+            for (need_id, _text), matches in zip(needs, results, strict=True):
                 ids = stable_ids(m.researcher_id for m in matches)
                 out.write(json.dumps({"need_id": need_id, "results": [match_json(m, ids) for m in matches]},
                                      ensure_ascii=False) + "\n")
