@@ -37,13 +37,6 @@ def url(name, consultation, public=True):
     return reverse(f"{namespace}:{name}", args=[consultation.venue.slug, consultation.pk])
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 # ------------------------------------------------------------------------------------------- sample content
 
 
