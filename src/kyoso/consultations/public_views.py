@@ -15,7 +15,6 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -42,6 +41,11 @@ def _consultation(request: HttpRequest, slug: str, pk: int) -> Consultation:
 
 def _limited_message() -> str:
     return _("短い時間に送信が続いたため、受付を一時的に止めています。しばらく待ってからもう一度お試しください。")
+
+
+def _allowed(kind: str, request: HttpRequest, token: str) -> bool:
+    """Count one ``kind`` for this browser and address (``ratelimit``); False when either is over its limit."""
+    return ratelimit.allow(kind, participant=identity.token_hash(token), address=identity.client_key(request))
 
 
 def _next_statement(consultation_id: int, participant_pk: Any) -> Statement | None:
@@ -160,7 +164,7 @@ def _submit(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResponse
     if not consultation.is_open:
         return _page(request, consultation, token, new, status=400,
                      page_error=_("この意見募集は受付を終了しています。"))
-    if not ratelimit.allow(kind, participant=identity.token_hash(token), address=identity.client_key(request)):
+    if not _allowed(kind, request, token):
         form.add_error(None, _limited_message())
         return _page(request, consultation, token, new, status=RATE_LIMITED, **{form_key: form})
     submit = services.statement_submit if kind == "statement" else services.comment_submit
@@ -197,7 +201,7 @@ def report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if item is None:
         messages.error(request, _("通報する意見・コメントが見つかりません。"))
         return _back(consultation, token, new)
-    if not ratelimit.allow("report", participant=identity.token_hash(token), address=identity.client_key(request)):
+    if not _allowed("report", request, token):
         return _page(request, consultation, token, new, status=RATE_LIMITED, page_error=_limited_message())
     services.report_submit(item=item, token=token, reason=request.POST.get("reason", ""))
     messages.success(request, _("通報を受け付けました。事務局が確認します。"))
@@ -215,7 +219,7 @@ def email_start(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return _page(request, consultation, token, new, status=400)
     if not form.is_valid():
         return _page(request, consultation, token, new, status=400, email_form=form)
-    if not ratelimit.allow("email", participant=identity.token_hash(token), address=identity.client_key(request)):
+    if not _allowed("email", request, token):
         form.add_error(None, _limited_message())
         return _page(request, consultation, token, new, status=RATE_LIMITED, email_form=form)
     participant = services.participant_for(consultation=consultation, token=token)
@@ -234,14 +238,8 @@ def email_start(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def email_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = _consultation(request, slug, pk)
     found = identity.read_email_token(request.GET.get("t", ""))
-    updated = 0
-    if found:
-        participant_pk, email = found
-        try:
-            updated = Participant.objects.filter(pk=participant_pk, consultation=consultation).update(
-                email=email, email_confirmed_at=timezone.now())
-        except ValidationError:
-            updated = 0
+    updated = bool(found) and services.participant_confirm_email(consultation=consultation, participant_pk=found[0],
+                                                                 email=found[1])
     if updated:
         messages.success(request, _("メールアドレスを確認しました。ご参加ありがとうございます。"))
     else:

@@ -103,15 +103,27 @@ def _votes(consultation: Consultation, participants: list[Participant], statemen
     Vote.objects.bulk_create(votes, batch_size=2000)
 
 
+def _opened(venue: Venue, actor: Any, seeds: tuple[tuple[str, Any], ...], **fields: Any
+            ) -> tuple[Consultation, list[Statement]]:
+    """A sample consultation with the venue's statements, open."""
+    consultation = services.consultation_create(actor=actor, venue=venue, is_sample=True, **fields)
+    statements = [services.statement_seed(actor=actor, consultation=consultation, text=text) for text, _ in seeds]
+    return services.consultation_set_status(actor=actor, consultation=consultation, status="open"), statements
+
+
+def _mapped(actor: Any, consultation: Consultation) -> Consultation:
+    """The opinion map computed (by the same code as the background task) and published."""
+    services.map_compute(consultation_id=consultation.pk)
+    consultation.refresh_from_db()
+    return services.map_publish(actor=actor, consultation=consultation)
+
+
 def _open_consultation(venue: Venue, actor: Any, rng: np.random.Generator) -> Consultation:
     issue = RegionalIssue.objects.filter(vision__venue=venue, title__startswith="中山間地の高齢者の移動").first()
-    consultation = services.consultation_create(
-        actor=actor, venue=venue, is_sample=True, regional_issue=issue,
-        title="これからの地域の移動手段（サンプル）",
+    consultation, seeds = _opened(
+        venue, actor, TRANSPORT, regional_issue=issue, title="これからの地域の移動手段（サンプル）",
         question="遠州サンプル市の中山間地と市街地の移動手段について、あなたの考えに近いものに投票してください。"
                  "自分の意見を書き加えることもできます。（デモ用の架空の意見募集です）")
-    seeds = [services.statement_seed(actor=actor, consultation=consultation, text=text) for text, _ in TRANSPORT]
-    consultation = services.consultation_set_status(actor=actor, consultation=consultation, status="open")
     participants = _participants(consultation, 300)
     written = [services.statement_submit(consultation=consultation, token=f"sample-author-{i}", text=text)
                for i, text in enumerate(PARTICIPANT_STATEMENTS)]
@@ -125,24 +137,17 @@ def _open_consultation(venue: Venue, actor: Any, rng: np.random.Generator) -> Co
                                         text="この意見は通報されて自動で非表示になった例です（サンプル）")
     for i in range(consultation.hide_after_reports):
         services.report_submit(item=flagged, token=f"sample-reporter-{i}", reason="（サンプルの通報）")
-    services.map_compute(consultation_id=consultation.pk)
-    consultation.refresh_from_db()
-    return services.map_publish(actor=actor, consultation=consultation)
+    return _mapped(actor, consultation)
 
 
 def _closed_consultation(venue: Venue, actor: Any, rng: np.random.Generator) -> Consultation:
-    consultation = services.consultation_create(
-        actor=actor, venue=venue, is_sample=True,
-        title="浜名湖周辺の実証フィールドの使い方（サンプル）",
+    consultation, seeds = _opened(
+        venue, actor, FIELD, title="浜名湖周辺の実証フィールドの使い方（サンプル）",
         question="浜名湖周辺の実証実験フィールドを、どのように使い、成果をどう地域に返すべきか、ご意見をお寄せください。"
                  "（デモ用の架空の意見募集です）")
-    seeds = [services.statement_seed(actor=actor, consultation=consultation, text=text) for text, _ in FIELD]
-    consultation = services.consultation_set_status(actor=actor, consultation=consultation, status="open")
     participants = _participants(consultation, 80)
     _votes(consultation, participants, seeds, np.array([stance for _, stance in FIELD]).T, (0.55, 0.45), rng, 0.9)
-    services.map_compute(consultation_id=consultation.pk)
-    consultation.refresh_from_db()
-    consultation = services.map_publish(actor=actor, consultation=consultation)
+    consultation = _mapped(actor, consultation)
     consultation = services.consultation_set_status(actor=actor, consultation=consultation, status="closed")
     meeting = (Meeting.objects.filter(venue=venue, title__startswith="第3回").first()
                or Meeting.objects.filter(venue=venue).exclude(status=Meeting.Status.CANCELLED).first())

@@ -145,6 +145,24 @@ def participant_for(*, consultation: Consultation, token: str, is_sample: bool =
 
 
 @transaction.atomic
+def participant_confirm_email(*, consultation: Consultation, participant_pk: str, email: str) -> bool:
+    """Record the e-mail address a participant confirmed through the signed link (False: no such participant).
+
+    The audit event says that an address was confirmed, not which (the address stays out of the audit log)."""
+    try:
+        participant = Participant.objects.select_for_update().filter(pk=participant_pk,
+                                                                     consultation=consultation).first()
+    except ValidationError:  # not a UUID
+        return False
+    if participant is None:
+        return False
+    participant.email, participant.email_confirmed_at = email, timezone.now()
+    participant.save(update_fields=["email", "email_confirmed_at"])
+    audit.record(actor=None, action="update", instance=participant, after={"email_confirmed": True})
+    return True
+
+
+@transaction.atomic
 def statement_submit(*, consultation: Consultation, token: str, text: str) -> Statement:
     """A participant's statement: published at once, shown as written by a participant, queued for review."""
     _require_open(consultation)
