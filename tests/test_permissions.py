@@ -176,6 +176,15 @@ EXPECTED = {
     "api:report-detail": "venue_participant",
     "api:review-list": "venue_participant",
     "api:review-detail": "venue_participant",
+    "listening:upload_list": "secretariat",
+    "listening:upload_create": "secretariat",
+    "listening:upload_detail": "secretariat",
+    "listening:upload_column": "secretariat",
+    "listening:upload_answers": "secretariat",
+    "listening:upload_publish": "secretariat",
+    "listening:upload_agenda": "secretariat",
+    "listening_public:result_list": "public",
+    "listening_public:result_detail": "public",
     "matching:researcher_list": "public",
     "matching:researcher_detail": "public",
     "matching:match": "venue_participant",
@@ -306,6 +315,7 @@ PK_OBJECTS = {
     "documents": "document", "decisions": "decision", "actions": "action", "action-items": "action",
     "memberships": "membership", "visions": "vision", "portfolio": "project", "kpis": "kpi", "imports": "batch",
     "vision-versions": "version",
+    "uploads": "survey_upload", "listening": "survey_upload",
     "researchers": "researcher", "shortlists": "shortlist", "proposals": "proposal",
     "projects": "project", "commitments": "commitment", "outputs": "output", "reports": "report", "reviews": "review",
     "consultations": "consultation",
@@ -380,11 +390,13 @@ def venue_objects():
     from kyoso.portfolio.models import Project, Review
 
     project = Project.objects.get(venue__slug="hamamatsu-sample", title__startswith="浜名湖の水質センサー網")
-    from kyoso.matching.tests.objects import permission_objects
     from kyoso.consultations.models import Consultation
+    from kyoso.listening.tests.objects import permission_objects as listening_objects
+    from kyoso.matching.tests.objects import permission_objects
 
     return {
         **permission_objects(),
+        **listening_objects(),
         "project": project,
         "commitment": project.commitments.first(),
         "output": project.outputs.filter(is_confidential=False).first(),

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "kyoso.matching",
     "kyoso.public",
     "kyoso.consultations",
+    "kyoso.listening",
     "kyoso.sample",
     "kyoso.api",
     "django.contrib.admin",
