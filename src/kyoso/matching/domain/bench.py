@@ -380,8 +380,8 @@ def main(argv: list[str] | None = None) -> None:
         load_child(args.load_child, args.mmap)
         return
     if args.memory:
-        print("Memory of worker processes serving one saved index (each process also holds its own USE model, "
-              "~0.3 GB, not counted in 'the index's share')")
+        print("Memory of worker processes serving one saved index (each process also holds its own embedding "
+              "models, USE ~0.3 GB and e5 ~0.1 GB, not counted in 'the index's share')")
         for size in (int(x) for x in args.memory.split(",")):
             memory(size)
         return
