@@ -118,7 +118,7 @@ def kpi_detail(request: HttpRequest, slug: str, kpi: int) -> HttpResponse:
     item = get_object_or_404(queries.public_kpis(vision), pk=kpi)
     block = queries.kpi_blocks([item], timezone.localdate(), queries.easy_texts(venue), n_boot=500)[0]
     return render(request, "public/kpi_detail.html", _context(
-        request, venue, vision=vision, kpi=item, block=block, state=block.state,
+        request, venue, vision=vision, kpi=item, kpi_block=block, state=block.state,
         chart=kpi_chart_svg(item, block.state), targets=list(item.targets.all()),
         observations=list(reversed(block.state.history))[:60]))
 

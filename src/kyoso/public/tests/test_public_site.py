@@ -88,6 +88,13 @@ def test_easy_mode_shows_the_plain_summaries(site):
     plain, easy = _body(client.get(url)), _body(client.get(url + "?lang=easy"))
     assert "れんしゅう用の 文です" in easy and "れんしゅう用の 文です" not in plain
     assert "ふつうの日本語で読む" in easy and "やさしい日本語で読む" in plain
+    from kyoso.public.sample import EASY_KPIS
+
+    kpi = next(k for k in site["public_kpis"] if k.code == "joint-research")
+    kpi_url = reverse("public:kpi_detail", args=[site["venue"].slug, kpi.pk])
+    page, easy_page = _body(client.get(kpi_url)), _body(client.get(kpi_url + "?lang=easy"))
+    assert EASY_KPIS["joint-research"] in easy_page and EASY_KPIS["joint-research"] not in page
+    assert site["project"].title in page  # the sentence on which public projects move this KPI
 
 
 def test_english_uses_the_language_switch_and_english_names(site):
