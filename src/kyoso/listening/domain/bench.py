@@ -48,7 +48,7 @@ def clustering(n: int, embed: topics.Embed, seed: int) -> dict[str, Any]:
     return {"answers": n, "embed_s": round(t1 - t0, 2), "texts_per_s": round(n / max(t1 - t0, 1e-9)),
             "tokenise_s": round(t2 - t1, 2), "cluster_and_label_s": round(t3 - t2, 2),
             "total_s": round(t3 - t0, 2), "k": result.k, "purity": round(topics.purity(result.assignment, truth), 3),
-            "topics_recovered": sum(1 for f in found.values() if f["hits"]), "planted_topics": len(found),
+            "topics_recovered": sum(1 for f in found.values() if f.hits), "planted_topics": len(found),
             "labels": [t.label for t in result.topics]}
 
 
@@ -83,9 +83,9 @@ def quality(embed: topics.Embed, seeds: tuple[int, ...] = (1, 2, 3, 4, 5), n: in
             result = topics.cluster_answers(texts, embed=embed, seed=seed, k_method=method)
             found = corpus.recovery({t.number: t.terms for t in result.topics}, list(result.assignment), truth)
             rows.append({"seed": seed, "k": result.k, "purity": round(topics.purity(result.assignment, truth), 3),
-                         "recovered": sum(1 for f in found.values() if f["hits"]),
-                         "strongly": sum(1 for f in found.values() if len(f["hits"]) >= 2),
-                         "distinct": len({f["cluster"] for f in found.values()})})
+                         "recovered": sum(1 for f in found.values() if f.hits),
+                         "strongly": sum(1 for f in found.values() if len(f.hits) >= 2),
+                         "distinct": len({f.cluster for f in found.values()})})
         report[method] = {"runs": rows, "mean_purity": round(sum(r["purity"] for r in rows) / len(rows), 3)}
     return report
 

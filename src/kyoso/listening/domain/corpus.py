@@ -175,11 +175,21 @@ def planted_answers(n: int, seed: int, topics: tuple[PlantedTopic, ...] = TOPICS
     return answers
 
 
+@dataclass(frozen=True)
+class Recovered:
+    """How a planted topic came out: the cluster holding most of its answers, that cluster's label terms, the
+    topic's key terms among them and the share of the topic's answers in that cluster."""
+
+    cluster: int
+    label: tuple[str, ...]
+    hits: tuple[str, ...]
+    share: float
+
+
 def recovery(labels: dict[int, tuple[str, ...]], assignment: list[int], truth: list[str],
-             topics: tuple[PlantedTopic, ...] = TOPICS) -> dict[str, dict[str, object]]:
-    """For each planted topic: the cluster holding most of its answers, that cluster's label terms, the key
-    terms among them and the share of the topic's answers in that cluster."""
-    found: dict[str, dict[str, object]] = {}
+             topics: tuple[PlantedTopic, ...] = TOPICS) -> dict[str, Recovered]:
+    """For each planted topic present in ``truth``: how it was recovered (:class:`Recovered`)."""
+    found: dict[str, Recovered] = {}
     for topic in topics:
         counts: dict[int, int] = {}
         for a, t in zip(assignment, truth, strict=True):
@@ -189,7 +199,7 @@ def recovery(labels: dict[int, tuple[str, ...]], assignment: list[int], truth: l
             continue
         cluster = max(sorted(counts), key=lambda c: counts[c])
         label = labels.get(cluster, ())
-        found[topic.key] = {"cluster": cluster, "label": label,
-                            "hits": [term for term in label if term in topic.key_terms],
-                            "share": counts[cluster] / sum(counts.values())}
+        found[topic.key] = Recovered(cluster=cluster, label=label,
+                                     hits=tuple(term for term in label if term in topic.key_terms),
+                                     share=counts[cluster] / sum(counts.values()))
     return found

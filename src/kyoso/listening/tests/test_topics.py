@@ -155,15 +155,14 @@ def test_labels_recover_every_planted_topic_with_the_shipped_model(use_embed):
     found = corpus.recovery({t.number: t.terms for t in result.topics}, list(result.assignment), truth)
     assert len(found) == len(corpus.TOPICS) == 8
     for key, outcome in found.items():
-        assert len(outcome["hits"]) >= 2, (key, outcome)
-    assert len({outcome["cluster"] for outcome in found.values()}) == len(found)
+        assert len(outcome.hits) >= 2, (key, outcome)
+    assert len({outcome.cluster for outcome in found.values()}) == len(found)
     assert purity(result.assignment, truth) >= 0.8
     assert len({t.label for t in result.topics}) == result.k  # no duplicate labels
-    # the representative answers of a topic are answers of the planted topic its label names
-    for outcome in found.values():
-        topic = result.topics[outcome["cluster"] - 1]
-        assert sum(truth[i] == key for i in topic.representatives for key in [k for k, o in found.items()
-                                                                                 if o is outcome]) >= 2
+    # the representative answers of each planted topic's cluster are mostly answers of that topic
+    for key, outcome in found.items():
+        topic = result.topics[outcome.cluster - 1]
+        assert sum(truth[i] == key for i in topic.representatives) >= 2, (key, topic)
 
     cube = topics.cluster_answers(texts, embed=use_embed, seed=1, k_method="cube_root")
     assert cube.k == 7 and purity(cube.assignment, truth) < purity(result.assignment, truth)
