@@ -217,6 +217,8 @@ EXPECTED = {
     "consultations:reply": "secretariat",
     "consultations:moderation": "secretariat",
     "consultations:moderation_log_csv": "secretariat",
+    "api:consultation-list": "public",
+    "api:consultation-detail": "public",
     "public:site": "public",
     "public:kpi_detail": "public",
     "public:project_list": "public",

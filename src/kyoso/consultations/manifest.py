@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from kyoso.common.registry import SECRETARIAT, Benchmark, Manifest, SampleBuilder, UrlMount, VenueLink
+from kyoso.common.registry import SECRETARIAT, ApiRoute, Benchmark, Manifest, SampleBuilder, UrlMount, VenueLink
 
 MANIFEST = Manifest(
     urls=(
@@ -13,6 +13,7 @@ MANIFEST = Manifest(
     ),
     venue_sections=(VenueLink(_("意見募集"), "consultations:manage_list"),),
     venue_actions=(VenueLink(_("意見募集を作成"), "consultations:create", role=SECRETARIAT),),
+    api_routes=(ApiRoute("consultations", "kyoso.consultations.api.views.ConsultationViewSet", "consultation"),),
     sample_builders=(SampleBuilder("consultations", "kyoso.consultations.sample.build_sample_consultations"),),
     benchmarks=(Benchmark("opinion-map", module="kyoso.consultations.domain.bench"),),
 )

@@ -302,3 +302,25 @@ def test_a_private_decision_is_not_linked_publicly(sample_region, users):
     Consultation.objects.filter(pk=closed.pk).update(decision=None)
     page = Client().get(url("detail", closed)).content.decode()
     assert "まだ公開された決定はありません" in page
+
+
+# ------------------------------------------------------------------------------------------------------ API
+
+
+def test_api_shows_public_consultations_with_the_same_visibility(open_consultation, users, sample_region):
+    draft = services.consultation_create(actor=users["secretariat"], venue=sample_region.venue,
+                                         title="準備中（API）", question="問い")
+    services.map_publish(actor=users["secretariat"], consultation=open_consultation, published=False)
+    anonymous = Client().get("/api/v1/consultations/", {"venue": sample_region.venue.slug}).json()
+    rows = anonymous.get("results", anonymous)
+    titles = {row["title"] for row in rows}
+    assert open_consultation.title in titles and "準備中（API）" not in titles
+    mine = next(row for row in rows if row["id"] == open_consultation.pk)
+    assert mine["map"] is None  # unpublished: not for the public
+    assert all("通報されて自動で非表示" not in s["text"] for s in mine["statements"])
+    member = Client()
+    member.force_login(users["observer"])
+    detail = member.get(f"/api/v1/consultations/{open_consultation.pk}/").json()
+    assert detail["map"]["groups"]
+    assert member.get(f"/api/v1/consultations/{draft.pk}/").status_code == 200
+    assert Client().get(f"/api/v1/consultations/{draft.pk}/").status_code == 404
