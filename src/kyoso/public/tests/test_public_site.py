@@ -65,6 +65,12 @@ def test_no_marker_reaches_any_public_page_or_open_data_file(site):
                                                            args=[site["venue"].slug, site["published"].pk])]
 
 
+def test_an_amended_decision_links_to_the_decision_that_amends_it(site):
+    first = min(site["public_decisions"], key=lambda d: d.number)
+    text = _body(Client().get(reverse("public:decision_detail", args=[site["venue"].slug, first.pk])))
+    assert "により変更されました" in text
+
+
 def test_internal_objects_are_not_found(site):
     client = Client()
     slug = site["venue"].slug
