@@ -86,6 +86,12 @@ def test_visitor_votes_adds_a_statement_and_meets_the_rate_limit(page: Page, liv
     expect(page.get_by_role("heading", name="場からの回答")).to_be_visible()
     expect(page.get_by_role("link", name="実証フィールドの利用予定の事前公開（サンプル）", exact=False)).to_be_visible()
     violations += axe_violations(page)
+    page.get_by_label("言語（Language）").select_option("en")  # the same pages in English
+    page.get_by_role("button", name="切り替え").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    violations += axe_violations(page)
+    page.goto(f"{base}{PUBLIC}/{open_consultation().pk}/map/")
+    violations += axe_violations(page)
     assert violations == [], "\n".join(violations)
     # The refused statement is answered with 429 Too Many Requests, which Chromium logs; nothing else may be.
     assert [e for e in errors if "status of 429" not in e] == [], errors
@@ -98,11 +104,14 @@ def test_secretariat_moderates_publishes_the_map_and_answers_through_an_agenda_i
     services.map_publish(actor=None, consultation=consultation, published=False)
     base = live_server.url
     errors = watch_console(page)
+    violations: list[str] = []
     login(page, base, "secretariat")
 
     page.goto(f"{base}{VENUE}/")
     page.get_by_role("link", name=OPEN_TITLE).click()
+    violations += axe_violations(page)
     page.get_by_role("link", name="モデレーション", exact=False).click()
+    violations += axe_violations(page)
     flagged = page.locator(".k-card", has_text=FLAGGED)
     expect(flagged.get_by_text("非表示", exact=False).first).to_be_visible()
     flagged.get_by_role("button", name="再表示する").click()
@@ -132,4 +141,5 @@ def test_secretariat_moderates_publishes_the_map_and_answers_through_an_agenda_i
     expect(page.get_by_text(FLAGGED)).to_be_visible()
     page.get_by_role("link", name="意見マップを見る").click()
     expect(page.get_by_role("img", name=f"意見マップ：{OPEN_TITLE}")).to_be_visible()
+    assert violations == [], "\n".join(violations)
     assert errors == [], errors
