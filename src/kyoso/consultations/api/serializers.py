@@ -16,8 +16,9 @@ class StatementSerializer(serializers.ModelSerializer):
 
 
 class ConsultationSerializer(RightsMixin, serializers.ModelSerializer):
-    """A consultation with its published statements (the view set prefetches only those); the opinion map once published (members of the venue: as soon
-    as it is computed); the decision it led to when that decision is public (members: always)."""
+    """A consultation with its published statements (the view set prefetches only those); the opinion map once
+    published (members of the venue: as soon as it is computed); the decision it led to when that decision is public
+    (members: always)."""
 
     venue = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     statements = serializers.SerializerMethodField()

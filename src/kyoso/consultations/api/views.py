@@ -23,7 +23,8 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Consultation]:
         if getattr(self, "swagger_fake_view", False):
             return Consultation.objects.none()
+        published = Statement.objects.published().order_by("-is_seed", "id")
         qs = (Consultation.objects.visible_to(self.request.user).select_related("venue", "decision")
-              .prefetch_related(Prefetch("statements", queryset=Statement.objects.published().order_by("-is_seed", "id"))))
+              .prefetch_related(Prefetch("statements", queryset=published)))
         venue = self.request.query_params.get("venue")
         return qs.filter(venue__slug=venue) if venue else qs
