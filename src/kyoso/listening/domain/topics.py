@@ -35,7 +35,8 @@ What 広聴AI (kouchou-ai) does with a cloud LLM, done here with a shipped embed
 
 Topics are numbered largest first (ties: the lower centre index), so numbering is deterministic too.
 Tokenisation (:func:`noun_terms`) is separate from labelling (:func:`label_topics`) so that the two can be
-timed apart and tokens reused.
+timed apart and tokens reused. Run with ``OPENBLAS_NUM_THREADS=1`` (as the web and worker processes do): the
+k-means products are small, and on a busy machine two BLAS threads make them many times slower.
 """
 
 from __future__ import annotations
