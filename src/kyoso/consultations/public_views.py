@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,17 +55,21 @@ def _next_statement(consultation_id: int, participant_pk: Any) -> Statement | No
             .exclude(votes__participant_id=participant_pk).order_by("-is_seed", "id").first())
 
 
+STATEMENTS_PER_PAGE = 50
+
+
 def _context(request: HttpRequest, consultation: Consultation, token: str, **extra: Any) -> dict[str, Any]:
     hashed = identity.token_hash(token)
     participant_pk = identity.participant_id(consultation.pk, hashed)
     mine = Vote.objects.filter(statement=OuterRef("pk"), participant_id=participant_pk).values("value")[:1]
-    statements = list(Statement.objects.public().filter(consultation=consultation)
-                      .annotate(my_vote=Subquery(mine), n_votes=Count("votes")).order_by("-is_seed", "id"))
-    voted = sum(1 for s in statements if s.my_vote is not None)
-    next_statement = next((s for s in statements if s.my_vote is None), None)
+    published = Statement.objects.public().filter(consultation=consultation)
+    page = Paginator(published.annotate(my_vote=Subquery(mine)).order_by("-is_seed", "id"),
+                     STATEMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "venue": consultation.venue, "consultation": consultation, "statements": statements,
-        "voted": voted, "next_statement": next_statement,
+        "venue": consultation.venue, "consultation": consultation, "statements": page.object_list, "page_obj": page,
+        "total": page.paginator.count,
+        "voted": Vote.objects.filter(participant_id=participant_pk, statement__in=published).count(),
+        "next_statement": _next_statement(consultation.pk, participant_pk) if consultation.is_open else None,
         "comments": Comment.objects.public().filter(consultation=consultation).order_by("id"),
         "statement_form": StatementForm(), "comment_form": CommentForm(), "email_form": EmailForm(),
         "decision_public": bool(consultation.decision and consultation.decision.is_public_record),

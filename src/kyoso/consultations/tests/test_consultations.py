@@ -324,3 +324,23 @@ def test_api_shows_public_consultations_with_the_same_visibility(open_consultati
     assert detail["map"]["groups"]
     assert member.get(f"/api/v1/consultations/{draft.pk}/").status_code == 200
     assert Client().get(f"/api/v1/consultations/{draft.pk}/").status_code == 404
+
+
+def test_long_statement_lists_are_paged(open_consultation, users, visitor):
+    for i in range(40):
+        services.statement_seed(actor=users["secretariat"], consultation=open_consultation, text=f"追加の意見 {i:02d}")
+    first = visitor.get(url("detail", open_consultation)).content.decode()
+    # 50 a page, the venue's own first: 18 sample seeds and 32 new on page 1, the rest and participants' on page 2
+    assert "追加の意見 31" in first and "追加の意見 32" not in first and "?page=2" in first
+    second = visitor.get(url("detail", open_consultation) + "?page=2").content.decode()
+    assert "追加の意見 39" in second and "バス停にベンチと屋根をつけてほしい" in second
+
+
+def test_the_k_smoother_state_is_kept_between_recomputations(open_consultation):
+    Consultation.objects.filter(pk=open_consultation.pk).update(map_k_state={"k": 2, "candidate": None, "streak": 0})
+    for streak in (1, 2, 3):
+        consultation = services.map_compute(consultation_id=open_consultation.pk)
+        assert consultation.map_k_state == {"k": 2, "candidate": 3, "streak": streak}
+        assert len(consultation.map["groups"]) == 2
+    consultation = services.map_compute(consultation_id=open_consultation.pk)
+    assert consultation.map_k_state["k"] == 3 and len(consultation.map["groups"]) == 3
