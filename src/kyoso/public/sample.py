@@ -51,11 +51,11 @@ EASY_DECISION = "【サンプル】この 会の きまりを 作りました。
 
 
 @transaction.atomic
-def build_public_site(*, venue: Venue, actor: Any) -> bool:
-    """Publish the sample venue's public site; returns False when it is already published."""
+def build_public_site(*, venue: Venue, actor: Any) -> str:
+    """Publish the sample venue's public site; returns what it did ("" when it was already published)."""
     vision = Vision.objects.filter(venue=venue).order_by("created_at").first()
     if vision is None or vision.is_public:
-        return False
+        return ""
     vision_services.vision_update(actor=actor, vision=vision, is_public=True)
     kpis = {k.code: k for k in Kpi.objects.filter(vision=vision)}
     for code in PUBLIC_KPIS:
@@ -83,4 +83,6 @@ def build_public_site(*, venue: Venue, actor: Any) -> bool:
     first = Decision.objects.public().filter(venue=venue).order_by("number").first()
     if first is not None:
         write(EasySummary.Kind.DECISION, first.pk, EASY_DECISION)
-    return True
+    summaries = EasySummary.objects.filter(venue=venue).count()
+    return (f"Public site: /v/{venue.slug}/ with the vision, {len(PUBLIC_KPIS)} KPIs, {len(projects)} projects, "
+            f"the minutes of one meeting and {summaries} やさしい日本語 summaries.")
