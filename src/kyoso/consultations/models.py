@@ -154,7 +154,9 @@ class Statement(Moderated):
     consultation = models.ForeignKey(Consultation, verbose_name=_("意見募集"), on_delete=models.CASCADE,
                                      related_name="statements")
     text = models.CharField(_("意見"), max_length=STATEMENT_MAX_LENGTH)
-    text_key = models.CharField(max_length=STATEMENT_MAX_LENGTH, editable=False)  # for duplicates (normalised)
+    # SHA-256 of domain.moderation.statement_key(text): two statements with the same key are duplicates (a digest,
+    # because NFKC may lengthen a text beyond the column's size).
+    text_key = models.CharField(max_length=64, editable=False)
     is_seed = models.BooleanField(_("場が用意した意見"), default=False)
     author = models.ForeignKey(Participant, verbose_name=_("書いた参加者"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="statements")

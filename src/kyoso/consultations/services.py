@@ -24,7 +24,7 @@ from kyoso.venues.models import Decision, Meeting
 
 from . import identity
 from .domain import opinion
-from .domain.moderation import auto_hides, check_text, clean_text, statement_key
+from .domain.moderation import auto_hides, check_text, clean_text, statement_digest
 from .models import (
     COMMENT_MAX_LENGTH,
     STATEMENT_MAX_LENGTH,
@@ -105,7 +105,7 @@ def _statement(consultation: Consultation, text: str, *, is_seed: bool, author: 
     if problem == "too_long":
         raise ValidationError({"text": _("意見は%(max)d文字以内で書いてください（いま%(count)d文字です）。")
                                % {"max": STATEMENT_MAX_LENGTH, "count": len(cleaned)}})
-    key = statement_key(cleaned)
+    key = statement_digest(cleaned)
     if Statement.objects.filter(consultation=consultation, text_key=key).exists():
         raise ValidationError({"text": _("同じ意見がすでにあります。その意見に投票してください。")})
     statement = Statement(consultation=consultation, text=cleaned, text_key=key, is_seed=is_seed, author=author,

@@ -6,13 +6,14 @@
 * :func:`check_text` — the problem with a text, if any: ``"empty"`` or ``"too_long"`` (in characters, after
   cleaning).
 * :func:`statement_key` — the key under which two statements count as the same: NFKC (全角/半角), case folded,
-  white space collapsed, trailing sentence punctuation (。．.！!？?) removed.
+  white space collapsed, trailing sentence punctuation (。．.！!？?) removed; :func:`statement_digest` is its SHA-256.
 * :func:`auto_hides` — a published item is hidden automatically when the reports since its last review reach the
   consultation's threshold (Decidim's ``max_reports_before_hiding``, default 3).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -41,6 +42,11 @@ def statement_key(text: str) -> str:
     """``statement_key("バスを増やす！") == statement_key("ﾊﾞｽを増やす")``."""
     folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     return folded.rstrip(TRAILING) or folded
+
+
+def statement_digest(text: str) -> str:
+    """The SHA-256 (hex) of :func:`statement_key`: what the database keeps to refuse duplicates."""
+    return hashlib.sha256(statement_key(text).encode("utf-8")).hexdigest()
 
 
 def auto_hides(report_count: int, threshold: int) -> bool:

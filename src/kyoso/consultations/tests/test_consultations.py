@@ -151,7 +151,7 @@ def test_duplicate_statements_are_refused_even_in_another_width(open_consultatio
     visitor.post(url("statement_add", open_consultation), {"text": "ＡＢＣ駅にエレベーターを"})
     response = visitor.post(url("statement_add", open_consultation), {"text": "abc駅にエレベーターを。"})
     assert "同じ意見がすでにあります" in response.content.decode()
-    assert Statement.objects.filter(text_key__startswith="abc駅").count() == 1
+    assert Statement.objects.filter(text__in=["ＡＢＣ駅にエレベーターを", "abc駅にエレベーターを。"]).count() == 1
 
 
 def test_statement_with_emoji_and_html_is_stored_and_shown_escaped(open_consultation, visitor):

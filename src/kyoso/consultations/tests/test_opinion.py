@@ -193,3 +193,17 @@ def test_tiny_and_empty_conversations():
     assert len(small.participants) == 3
     with pytest.raises(ValueError):
         Votes(np.array([0]), np.array([0]), np.array([2]), 1, 1)
+
+
+def test_statement_keys_for_duplicates():
+    from kyoso.consultations.domain import moderation as m
+
+    assert m.statement_key("ﾊﾞｽを増やす！") == m.statement_key("バスを増やす") == "バスを増やす"
+    assert m.statement_key("ABC  駅。") == "abc 駅"
+    long = "ﷺ" * 500  # NFKC makes each of these 18 characters: the digest keeps the column short
+    assert len(m.statement_digest(long)) == 64
+    assert m.clean_text(" 賛成\x00です\n ") == "賛成 です"
+    assert m.clean_text("一行目\r\n二行目\x07", multiline=True) == "一行目\n二行目"
+    assert m.check_text("", 10) == "empty" and m.check_text("あ" * 11, 10) == "too_long"
+    assert m.check_text("🚌", 1) is None
+    assert m.auto_hides(3, 3) and not m.auto_hides(2, 3) and not m.auto_hides(9, 0)
