@@ -90,17 +90,23 @@ def test_secretariat_clusters_a_shift_jis_survey_and_a_visitor_reads_the_publish
     expect(page.get_by_text("cp932")).to_be_visible()
     violations += axe_violations(page)
     page.get_by_label("ご意見（自由記述）").check()
+    page.get_by_label("トピックの数").select_option("6")  # 6 topics: also merged into coarse groups (Ward)
     page.get_by_role("button", name="この列で分類する").click()
 
     status = page.locator("#upload-status")
-    expect(status.locator("strong")).to_have_text("完了", timeout=60_000)
+    expect(status.locator("dl strong").first).to_have_text("完了", timeout=60_000)
     expect(status).to_contain_text(f"{len(ANSWERS)} 件（空欄の 1 行は除外）")
+    expect(status).to_contain_text(f"{len(ANSWERS)} 件の回答を 6 のトピックに分類しました。")
     cards = page.locator(".k-card")
     expect(cards.first).to_be_visible()
     labels = " ".join(page.locator(".k-card__title").all_inner_texts())
     for planted in (("バス", "路線", "本数"), ("保育園", "待機児童", "子育て", "学童保育"),
                     ("避難", "地震", "津波", "備蓄", "防災")):
         assert any(term in labels for term in planted), labels
+    groups = page.get_by_role("region", name="大きなまとまり（参考）")
+    expect(groups.get_by_role("listitem")).to_have_count(2)
+    groups.get_by_role("link", name="トピック 1", exact=True).click()
+    expect(page).to_have_url(re.compile("#topic-1$"))
     violations += axe_violations(page)
 
     # every answer, each with its line in the file; markup in an answer shows as text

@@ -64,6 +64,8 @@ class SurveyUpload(TimeStampedModel):
     skipped_count = models.PositiveIntegerField(_("空欄の行数"), default=0)
     topic_count = models.PositiveIntegerField(_("トピック数"), default=0)
     parameters = models.JSONField(_("分類の条件"), default=dict, blank=True)
+    groups = models.JSONField(_("大きなまとまり"), default=list, blank=True,
+                              help_text=_("トピックの中心を Ward 法でまとめたもの（番号・見出し・件数・トピック）。"))
     computed_at = models.DateTimeField(_("分類日時"), null=True, blank=True)
     is_published = models.BooleanField(_("公開"), default=False)
     published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)

@@ -146,7 +146,7 @@ def run_clustering(upload_id: int, embed: topics.Embed | None = None) -> SurveyU
             [text for _pk, text in answers], embed=embed or embed_function(params.get("embedder")),
             seed=int(params.get("seed", DEFAULT_SEED)), k=params.get("k"),
             k_method=params.get("k_method") if params.get("k_method") in topics.K_METHODS else "silhouette",
-            progress=lambda stage, fraction: _report(upload_id, stage, fraction))
+            coarse="auto", progress=lambda stage, fraction: _report(upload_id, stage, fraction))
     except Exception as exc:
         logger.exception("Clustering of upload %s failed", upload_id)
         with transaction.atomic():
@@ -177,6 +177,8 @@ def _store_result(upload: SurveyUpload, answers: list[tuple[int, str]],
     upload.status = SurveyUpload.Status.DONE
     upload.stage, upload.progress, upload.error = "", 100, ""
     upload.topic_count = len(made)
+    upload.groups = [{"number": g.number, "label": g.label, "terms": list(g.terms), "size": g.size,
+                      "topics": list(g.topics)} for g in result.groups]
     upload.computed_at = timezone.now()
     upload.parameters = {**upload.parameters, "k": result.k, "k_method": result.k_method,
                          "silhouette": round(result.silhouette, 4) if result.silhouette is not None else None,

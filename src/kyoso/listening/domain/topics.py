@@ -17,9 +17,10 @@ What 広聴AI (kouchou-ai) does with a cloud LLM, done here with a shipped embed
      answers, 5 seeds; ``python -m kyoso.listening.domain.bench --quality``): mean purity 0.82 against 0.73
      for the cube-root rule, which picks k = 7 and so merges planted topics; hence the default.
 
-   Optionally (``coarse=m``) the topic centres are merged by Ward's criterion into ``m`` coarser groups
-   (the increase of within-group variance ``|A||B|/(|A|+|B|)·‖c_A − c_B‖²`` with centres weighted by size),
-   as kouchou-ai does above its k-means level.
+   Optionally (``coarse=m``, or ``"auto"``: :func:`coarse_count`) the topic centres are merged by Ward's
+   criterion into ``m`` coarser groups (the increase of within-group variance ``|A||B|/(|A|+|B|)·‖c_A − c_B‖²``
+   with centres weighted by size), as kouchou-ai does above its k-means level; each group is labelled like a
+   topic (step 3, over the answers of its topics) and numbered largest first.
 3. **Label** each topic without an LLM by class-based TF-IDF (BERTopic's c-TF-IDF) over nouns:
    ``W(x, c) = tf(x, c) / Σ_x tf(x, c) · log(1 + A / f_x)``, where ``tf(x, c)`` counts term ``x`` in the
    answers of topic ``c``, ``A`` is the mean number of term occurrences per topic and ``f_x`` the count of
@@ -88,7 +89,18 @@ class Topic:
     label: str
     members: tuple[int, ...]
     representatives: tuple[int, ...]
-    coarse: int | None = None  # the coarse group (1-based) when ``coarse`` was asked for
+    coarse: int | None = None  # the number of its coarse group, when groups were asked for
+
+
+@dataclass(frozen=True)
+class Group:
+    """A coarse group of topics (Ward merge of their centres); ``topics`` are topic numbers."""
+
+    number: int  # 1 = the largest group
+    size: int
+    terms: tuple[str, ...]
+    label: str
+    topics: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,7 @@ class Clustering:
     silhouette: float | None  # mean silhouette of the chosen k (None for fewer than 3 answers)
     silhouettes: dict[int, float]  # every k tried by the silhouette rule
     inertia: float
+    groups: tuple[Group, ...] = ()
 
 
 # --------------------------------------------------------------------------- embedding
@@ -437,8 +450,14 @@ def representatives_of(x: np.ndarray, centre: np.ndarray, members: np.ndarray,
     return tuple(int(members[i]) for i in order[:n])
 
 
+def coarse_count(k: int) -> int | None:
+    """How many coarse groups ``"auto"`` makes of ``k`` topics: none below 6 topics, else round(√k) (6 → 2,
+    7–12 → 3)."""
+    return None if k < 6 else max(2, int(round(math.sqrt(k))))
+
+
 def cluster_vectors(x: np.ndarray, terms: Terms, *, seed: int, k: int | None = None,
-                    k_method: str = "silhouette", coarse: int | None = None) -> Clustering:
+                    k_method: str = "silhouette", coarse: int | str | None = None) -> Clustering:
     """Cluster already-embedded answers and label the topics (steps 2–4 of the module docstring)."""
     n = x.shape[0]
     if n == 0:
@@ -455,7 +474,24 @@ def cluster_vectors(x: np.ndarray, terms: Terms, *, seed: int, k: int | None = N
     number_of = {c: i + 1 for i, c in enumerate(order)}
     ranked = label_topics(terms.docs, [int(c) for c in raw], k, order=order)
     labels = [tuple(terms.shown(t) for t in label) for label in ranked]
-    groups = ward_merge(centres, [int(s) for s in sizes], coarse) if coarse and k > 1 else None
+    wanted = coarse_count(k) if coarse == "auto" else coarse
+    if wanted is not None and not isinstance(wanted, int):
+        raise ValueError(f"coarse must be a number of groups or 'auto', not {coarse!r}")
+    groups: list[int] | None = None
+    made: tuple[Group, ...] = ()
+    if wanted and 1 < wanted < k:
+        merged = ward_merge(centres, [int(s) for s in sizes], wanted)
+        group_sizes = np.bincount(np.asarray(merged), weights=sizes, minlength=wanted)
+        group_order = sorted(range(wanted), key=lambda g: (-group_sizes[g], g))
+        renumber = {g: i + 1 for i, g in enumerate(group_order)}
+        groups = [renumber[g] - 1 for g in merged]
+        group_terms = label_topics(terms.docs, [groups[int(c)] for c in raw], wanted,
+                                   order=[renumber[g] - 1 for g in group_order])
+        made = tuple(Group(number=g + 1, size=int(sum(sizes[c] for c in range(k) if groups[c] == g)),
+                           terms=tuple(terms.shown(t) for t in group_terms[g]),
+                           label=label_text([terms.shown(t) for t in group_terms[g]]),
+                           topics=tuple(sorted(number_of[c] for c in range(k) if groups[c] == g)))
+                     for g in range(wanted))
     topics = []
     for c in order:
         members = np.flatnonzero(raw == c)
@@ -467,11 +503,12 @@ def cluster_vectors(x: np.ndarray, terms: Terms, *, seed: int, k: int | None = N
         ))
     chosen_silhouette = scores.get(k) if scores else (silhouette(x, raw, seed=seed) if 2 <= k < n else None)
     return Clustering(k=k, k_method=method, seed=seed, assignment=tuple(number_of[int(c)] for c in raw),
-                      topics=tuple(topics), silhouette=chosen_silhouette, silhouettes=scores, inertia=inertia)
+                      topics=tuple(topics), silhouette=chosen_silhouette, silhouettes=scores, inertia=inertia,
+                      groups=made)
 
 
 def cluster_answers(texts: Sequence[str], *, embed: Embed, seed: int, k: int | None = None,
-                    k_method: str = "silhouette", coarse: int | None = None,
+                    k_method: str = "silhouette", coarse: int | str | None = None,
                     progress: Progress | None = None) -> Clustering:
     """Embed, cluster and label free-text answers (the whole module docstring). ``texts`` must be non-empty."""
     if not texts:

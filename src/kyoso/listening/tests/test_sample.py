@@ -32,6 +32,15 @@ def test_the_sample_upload_is_clustered_published_and_marked_sample(sample_regio
     labels = " ".join(upload.topics.values_list("label", flat=True))
     recovered = [t.key for t in corpus.TOPICS if any(term in labels for term in t.key_terms)]
     assert len(recovered) == len(corpus.TOPICS), labels
+    if upload.topic_count >= 6:  # coarse groups (Ward) over the topics, each topic in exactly one
+        numbers = sorted(n for group in upload.groups for n in group["topics"])
+        assert numbers == list(range(1, upload.topic_count + 1)) and len(upload.groups) >= 2
+        assert sum(group["size"] for group in upload.groups) == upload.answer_count
+        assert set(upload.topics.values_list("coarse", flat=True)) == {g["number"] for g in upload.groups}
+    from django.test import Client
+
+    page = Client().get(upload.get_public_url()).content.decode()
+    assert ("大きなまとまり（参考）" in page) == bool(upload.groups)
     assert elapsed < 60, f"the demo build took {elapsed:.1f} s for the sample upload"
     assert build_sample_upload(venue=sample_region.venue, actor=sample_region.actor).endswith("already clustered.")
     assert SurveyUpload.objects.count() == 1

@@ -129,6 +129,13 @@ def test_coarse_groups_merge_topic_centres():
     answers = [a.text for a in corpus.planted_answers(80, seed=2)]
     result = topics.cluster_answers(answers, embed=hashing_embed, seed=3, k=6, coarse=2)
     assert {t.coarse for t in result.topics} == {1, 2}
+    assert [g.number for g in result.groups] == [1, 2] and result.groups[0].size >= result.groups[1].size
+    assert sum(g.size for g in result.groups) == 80
+    for group in result.groups:
+        assert group.topics == tuple(t.number for t in result.topics if t.coarse == group.number)
+        assert group.size == sum(t.size for t in result.topics if t.coarse == group.number) and group.label
+    assert [topics.coarse_count(k) for k in (2, 5, 6, 7, 10)] == [None, None, 2, 3, 3]
+    assert topics.cluster_answers(answers, embed=hashing_embed, seed=3, k=4, coarse="auto").groups == ()
 
 
 # --- the planted corpus, with the shipped model ----------------------------------------------------
