@@ -62,22 +62,28 @@ def _stamp(request: HttpRequest, slug: str) -> tuple[Any, dt.datetime | None, st
 
 
 def _etag(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> str:
+    """What a page depends on: the venue's public content, today (a KPI's status and freshness change with the
+    date), the language, the やさしい日本語 mode, the query (page number), and who is signed in (the header)."""
     _venue, _at, fingerprint = _stamp(request, slug)
     user = getattr(request, "user", None)
     reader = user.pk if user is not None and user.is_authenticated else 0
-    extra = "-".join(str(v) for v in (*args, *kwargs.values(), request.GET.urlencode()))
+    extra = "-".join(str(v) for v in (*args, *kwargs.values(), request.GET.urlencode(), timezone.localdate()))
     digest = hashlib.sha256(extra.encode()).hexdigest()[:8]
     return f"{fingerprint}-{get_language()}-{int(is_easy(request))}-{reader}-{digest}"
 
 
 def _last_modified(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> dt.datetime | None:
-    return _stamp(request, slug)[1]
+    """The last change of the public content, or the start of today if later (the statuses depend on the date)."""
+    changed = _stamp(request, slug)[1]
+    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    return max(changed, today) if changed else today
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A public-site page: GET/HEAD only, for anyone, conditional (ETag/Last-Modified), cacheable."""
-    cached = cache_control(max_age=CACHE_SECONDS)(condition(etag_func=_etag, last_modified_func=_last_modified)(view))
-    return require_safe(access(PUBLIC)(cached))
+    """A public-site page: GET/HEAD only, for anyone, conditional (ETag/Last-Modified), cacheable for a minute by
+    the visitor's browser (``private``: the page holds the visitor's CSRF token for the language switch)."""
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+    return require_safe(access(PUBLIC)(cache_control(max_age=CACHE_SECONDS, private=True)(conditional)))
 
 
 def _context(request: HttpRequest, venue: Any, **extra: Any) -> dict[str, Any]:
@@ -248,9 +254,18 @@ def _targets(venue: Any) -> list[tuple[str, Any, str]]:
     return found
 
 
+PUBLIC_MODELS: dict[str, Any] = {"vision": Vision, "kpi": Kpi, "project": Project, "decision": Decision}
+
+
+def _public_ids(venue: Any) -> dict[str, set[int]]:
+    """The ids of the venue's public objects of each kind (each model's ``public()``), four queries."""
+    paths = {"vision": "venue", "kpi": "vision__venue", "project": "venue", "decision": "venue"}
+    return {kind: set(model.objects.public().filter(**{paths[kind]: venue}).values_list("pk", flat=True))
+            for kind, model in PUBLIC_MODELS.items()}
+
+
 def _is_public(kind: str, obj: Any) -> bool:
-    model = {"vision": Vision, "kpi": Kpi, "project": Project, "decision": Decision}[kind]
-    return model.objects.public().filter(pk=obj.pk).exists()
+    return bool(PUBLIC_MODELS[kind].objects.public().filter(pk=obj.pk).exists())
 
 
 def _target(venue: Any, value: str) -> tuple[str, Any]:
@@ -279,8 +294,9 @@ def _report_context(text: str) -> dict[str, Any]:
 def easy_list(request: HttpRequest, slug: str) -> HttpResponse:
     venue = request.venue  # type: ignore[attr-defined]
     summaries = {(s.kind, s.object_id): s for s in EasySummary.objects.filter(venue=venue)}
+    public = _public_ids(venue)
     rows = [{"kind": kind, "kind_label": EasySummary.Kind(kind).label, "object": obj, "label": label,
-             "summary": summaries.get((kind, obj.pk)), "public": _is_public(kind, obj),
+             "summary": summaries.get((kind, obj.pk)), "public": obj.pk in public[kind],
              "edit": reverse("public:easy_edit", args=[venue.slug]) + "?" + urlencode({"target": f"{kind}-{obj.pk}"})}
             for kind, obj, label in _targets(venue)]
     return render(request, "public/easy_list.html", {"venue": venue, "rows": rows})

@@ -120,7 +120,7 @@ def test_pages_are_cacheable_and_answer_conditional_requests(site):
     url = reverse("public:site", args=[site["venue"].slug])
     first = client.get(url)
     assert first.status_code == 200 and first.has_header("ETag") and first.has_header("Last-Modified")
-    assert "max-age" in first["Cache-Control"]
+    assert "max-age" in first["Cache-Control"] and "private" in first["Cache-Control"]
     again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     data = client.get(opendata.file_urls(opendata.TABLES["kpis"], site["venue"])["csv"])
