@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='surveyupload',
             name='groups',
-            field=models.JSONField(blank=True, default=list, help_text='トピックの中心を Ward 法でまとめたもの（番号・見出し・件数・トピック番号）。', verbose_name='大きなまとまり'),
+            field=models.JSONField(blank=True, default=list, help_text='トピックの中心を Ward 法でまとめたもの（番号・見出し・件数・トピック）。', verbose_name='大きなまとまり'),
         ),
     ]
