@@ -104,3 +104,12 @@ def test_turn_the_result_into_an_agenda_item(secretariat, sample_region):
     assert upload.agenda_item is not None
     assert response["Location"] == upload.agenda_item.meeting.get_absolute_url()
     assert "意見の分類結果" in secretariat.get(response["Location"]).content.decode()
+
+
+def test_staff_read_uploads_in_the_admin(users, sample_region):
+    upload = clustered_upload(publish=False)
+    client = Client()
+    client.force_login(users["admin"])
+    assert client.get("/admin/listening/surveyupload/").status_code == 200
+    page = client.get(f"/admin/listening/surveyupload/{upload.pk}/change/")
+    assert page.status_code == 200 and upload.topics.first().label in page.content.decode()
