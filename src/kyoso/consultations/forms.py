@@ -13,6 +13,14 @@ from .models import COMMENT_MAX_LENGTH, STATEMENT_MAX_LENGTH, Consultation
 HONEYPOT = "website"
 
 
+def posted_int(value: object) -> int:
+    """A posted id as a number (0 when it is not one: no object has that id)."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
 class HoneypotForm(forms.Form):
     """A field people never see or fill (hidden by CSS and from assistive technology); bots fill it."""
 

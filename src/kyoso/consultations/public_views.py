@@ -23,7 +23,7 @@ from kyoso.common.access import PUBLIC, access
 from kyoso.venues.models import Venue
 
 from . import identity, ratelimit, services
-from .forms import CommentForm, EmailForm, StatementForm
+from .forms import CommentForm, EmailForm, StatementForm, posted_int
 from .mapview import map_context
 from .models import Comment, Consultation, Participant, Statement, Vote
 
@@ -122,10 +122,8 @@ def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     part), then at most two writes; an htmx request gets the next statement's card back."""
     token, new = identity.token_of(request)
     hashed = identity.token_hash(token)
-    try:
-        statement_id, value = int(request.POST.get("statement", "")), int(request.POST.get("value", ""))
-    except ValueError:
-        statement_id, value = 0, 99
+    statement_id = posted_int(request.POST.get("statement"))
+    value = {"1": 1, "0": 0, "-1": -1}.get(request.POST.get("value", ""), 99)
     statement = (Statement.objects.public()
                  .filter(pk=statement_id, consultation_id=pk, consultation__venue__slug=slug,
                          consultation__status=Consultation.Status.OPEN)
@@ -202,7 +200,7 @@ def report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = _consultation(request, slug, pk)
     token, new = identity.token_of(request)
     model = Statement if request.POST.get("kind") == "statement" else Comment
-    item = model.objects.public().filter(consultation=consultation, pk=request.POST.get("item") or 0).first()
+    item = model.objects.public().filter(consultation=consultation, pk=posted_int(request.POST.get("item"))).first()
     if item is None:
         messages.error(request, _("通報する意見・コメントが見つかりません。"))
         return _back(consultation, token, new)

@@ -21,7 +21,7 @@ from kyoso.common.exports import safe_row
 from kyoso.venues.access import MEMBER, venue_view
 
 from . import services
-from .forms import AgendaForm, ConsultationForm, ReplyForm, SeedForm
+from .forms import AgendaForm, ConsultationForm, ReplyForm, SeedForm, posted_int
 from .mapview import map_context
 from .models import Comment, Consultation, ModerationLog, Statement
 
@@ -212,7 +212,7 @@ def moderation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = _get(request, pk)
     if request.method == "POST":
         model = Statement if request.POST.get("kind") == "statement" else Comment
-        item = model.objects.filter(consultation=consultation, pk=request.POST.get("item") or 0).first()
+        item = model.objects.filter(consultation=consultation, pk=posted_int(request.POST.get("item"))).first()
         action = request.POST.get("action", "")
         if item is None or action not in (ModerationLog.Action.HIDE, ModerationLog.Action.UNHIDE,
                                           ModerationLog.Action.APPROVE):

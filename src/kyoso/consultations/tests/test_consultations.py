@@ -344,3 +344,16 @@ def test_the_k_smoother_state_is_kept_between_recomputations(open_consultation):
         assert len(consultation.map["groups"]) == 2
     consultation = services.map_compute(consultation_id=open_consultation.pk)
     assert consultation.map_k_state["k"] == 3 and len(consultation.map["groups"]) == 3
+
+
+def test_malformed_ids_are_refused_without_an_error_page(open_consultation, visitor, users):
+    assert visitor.post(url("report", open_consultation), {"kind": "statement", "item": "x"}).status_code == 303
+    assert visitor.post(url("vote", open_consultation), {"statement": "1e3", "value": "1"}).status_code == 400
+    statement = open_consultation.statements.published().first()
+    assert visitor.post(url("vote", open_consultation), {"statement": statement.pk, "value": "yes"}).status_code == 400
+    assert not Vote.objects.filter(participant__token_hash=identity.token_hash(TOKEN)).exists()
+    client = Client()
+    client.force_login(users["secretariat"])
+    response = client.post(url("moderation", open_consultation, public=False), {"kind": "comment", "item": "x",
+                                                                               "action": "hide"})
+    assert response.status_code == 302
