@@ -212,9 +212,14 @@ def next_meeting(venue: Venue) -> Meeting | None:
 
 
 def topics_summary(upload: SurveyUpload, per_topic: int = 1) -> str:
-    """A Markdown summary of the topics for an agenda item: each label, its size and representative answers."""
+    """A plain-text summary of the topics for an agenda item: each label and its size, and — only when the
+    result is published — its most representative answer. An agenda may be read by every member of the venue
+    and, on the public site, by anyone: residents' words of an unpublished result stay on the secretariat's
+    pages."""
     lines = [_("「%(title)s」の自由記述 %(n)s 件を %(k)s のトピックに分類した結果（自動分類・LLM 不使用）。")
              % {"title": upload.title, "n": upload.answer_count, "k": upload.topic_count}, ""]
+    if not upload.is_published:
+        per_topic = 0
     texts = dict(Answer.objects.filter(upload=upload).filter(
         pk__in=[i for t in upload.topics.all() for i in t.representative_ids[:per_topic]]).values_list("pk", "text"))
     for topic in upload.topics.order_by("number"):

@@ -137,8 +137,13 @@ def test_the_result_becomes_an_agenda_item_of_the_next_meeting(venue, users):
     assert "自由記述 10 件を 2 のトピックに分類した結果" in item.description
     for topic in upload.topics.all():
         assert f"- {topic.label}（{topic.size} 件）" in item.description
+    assert "「" + upload.answers.first().text[:10] not in item.description  # unpublished: no resident's words
     upload.refresh_from_db()
     assert upload.agenda_item == item
+    published = services.upload_publish(actor=users["secretariat"], upload=upload, publish=True)
+    again = services.upload_to_agenda(actor=users["secretariat"], upload=published)
+    representative = Answer.objects.get(pk=published.topics.get(number=1).representative_ids[0])
+    assert f"「{representative.text}」" in again.description
     meeting.delete()
     with pytest.raises(ValidationError, match="開催予定の会議がありません"):
         services.upload_to_agenda(actor=users["secretariat"], upload=upload)
