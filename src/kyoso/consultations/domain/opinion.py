@@ -246,8 +246,10 @@ def kmeans(points: F32, k: int, rng: np.random.Generator, weights: F32 | None = 
             labels[far] = empty
             distances[far, :] = 0
             mass = np.bincount(labels, weights=w, minlength=k)
+        filled = mass > 0  # (a cluster may stay empty when points coincide: it keeps its centre)
         for dim in range(points.shape[1]):  # the centres of the labels returned
-            centres[:, dim] = np.bincount(labels, weights=w * points[:, dim], minlength=k) / mass
+            sums = np.bincount(labels, weights=w * points[:, dim], minlength=k)
+            centres[filled, dim] = sums[filled] / mass[filled]
         if changed <= n // 1000:
             break
     return labels, centres

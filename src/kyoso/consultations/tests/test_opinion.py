@@ -207,3 +207,20 @@ def test_statement_keys_for_duplicates():
     assert m.check_text("", 10) == "empty" and m.check_text("あ" * 11, 10) == "too_long"
     assert m.check_text("🚌", 1) is None
     assert m.auto_hides(3, 3) and not m.auto_hides(2, 3) and not m.auto_hides(9, 0)
+
+
+@pytest.mark.filterwarnings("error")
+def test_random_small_conversations_never_fail():
+    """Tiny, unanimous, sparse and moderated conversations: a map with finite figures and no numpy warning."""
+    rng = np.random.default_rng(0)
+    for trial in range(300):
+        n, m = int(rng.integers(1, 60)), int(rng.integers(1, 15))
+        rows, cols = np.nonzero(rng.random((n, m)) < rng.random())
+        values = np.ones(len(rows), np.int8) if trial % 3 == 0 else rng.choice(np.array([-1, 0, 1]), len(rows))
+        excluded = frozenset(int(j) for j in rng.choice(m, int(rng.integers(0, m)), replace=False)) \
+            if trial % 4 == 0 else frozenset()
+        previous = KState(k=int(rng.integers(1, 6))) if trial % 5 == 0 else None
+        result = compute(Votes(rows, cols, values, n, m, excluded), seed=trial, previous=previous)
+        assert sum(g.size for g in result.groups) == len(result.participants) == len(result.labels)
+        assert np.isfinite(result.positions).all() and np.isfinite(result.base_centres).all()
+        assert all(math.isfinite(score) for score in result.silhouettes.values())
