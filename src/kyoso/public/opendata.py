@@ -34,7 +34,7 @@ from kyoso.venues.models import Decision, Venue
 from kyoso.visions.models import KpiTarget, Observation
 
 from . import queries
-from .domain.opendata_rules import Column
+from .domain.opendata_rules import Column, without_dependent_characters
 
 LICENCE = {
     "name": "PDL-1.0",
@@ -82,8 +82,9 @@ REGION_NAME = Field("地方公共団体名", "text", "Local government name")
 
 
 def one_line(text: str | None) -> str:
-    """Text on one line: line breaks and runs of white space become one space (rule 1-2 / 1-5)."""
-    return " ".join((text or "").split())
+    """Text on one line (line breaks and runs of white space become one space: rules 1-2, 1-5), without
+    platform-dependent characters (rule 1-10: ① → 1, ㈱ → (株))."""
+    return " ".join(without_dependent_characters(text or "").split())
 
 
 def _region(venue: Venue) -> tuple[str, str]:

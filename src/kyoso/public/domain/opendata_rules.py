@@ -25,6 +25,7 @@ Empty cells are allowed (a missing value), except in a ``region_code`` column.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -81,6 +82,20 @@ _DEPENDENT_CHARS = frozenset("∮∟⊿〝〟№℡")
 
 def has_dependent_character(text: str) -> bool:
     return any(ch in _DEPENDENT_CHARS or any(lo <= ord(ch) <= hi for lo, hi in _DEPENDENT) for ch in text)
+
+
+def without_dependent_characters(text: str) -> str:
+    """``text`` with each platform-dependent character replaced by its compatibility form (① → 1, ㈱ → (株),
+    ｱ → ア, Ⅱ → II, ㎡ → m2) and control characters dropped; every other character is kept as it is (full-width
+    brackets and letters stay)."""
+    out = []
+    for ch in text:
+        if not has_dependent_character(ch):
+            out.append(ch)
+        elif unicodedata.category(ch) != "Cc":
+            replaced = unicodedata.normalize("NFKC", ch)
+            out.append(replaced if not has_dependent_character(replaced) else "")
+    return "".join(out)
 
 
 def valid_region_code(code: str) -> bool:

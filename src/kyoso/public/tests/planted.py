@@ -44,7 +44,9 @@ def build(actor=None) -> dict:
     today = timezone.localdate()
     vision = Vision.objects.get(venue=venue, is_public=True)
     project = Project.objects.get(venue=venue, title=PUBLIC_PROJECTS[0])
-    portfolio_services.project_update(actor=actor, project=project, summary_internal=MARKERS["internal_summary"])
+    # A platform-dependent character and a line break in a public text: the open data must still follow the rules.
+    portfolio_services.project_update(actor=actor, project=project, summary_internal=MARKERS["internal_summary"],
+                                      summary_public=project.summary_public + "\n①㈱サンプルと連携。")
     portfolio_services.output_add(actor=actor, project=project, kind="prototype", date=today,
                                   title=MARKERS["confidential_output"], is_confidential=True,
                                   kpis=list(Kpi.objects.public().filter(vision=vision)[:1]))

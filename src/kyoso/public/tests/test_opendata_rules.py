@@ -8,6 +8,7 @@ from kyoso.public.domain.opendata_rules import (
     has_dependent_character,
     valid_corporate_number,
     valid_region_code,
+    without_dependent_characters,
 )
 
 COLUMNS = [Column("ID", "id"), Column("全国地方公共団体コード", "region_code"), Column("名称"),
@@ -60,3 +61,8 @@ def test_codes():
     assert valid_region_code("221309") and valid_region_code("130001") and not valid_region_code("22130")
     assert valid_corporate_number("7000012050002") and not valid_corporate_number("1000012050002")
     assert not has_dependent_character("浜松市 2025-03-31 100%")
+
+
+def test_dependent_characters_are_replaced_by_their_plain_forms():
+    assert without_dependent_characters("㈱サンプル①ｱ\x07Ⅱ（仮）") == "(株)サンプル1アII（仮）"
+    assert not has_dependent_character(without_dependent_characters("㍉㎡⑴❶"))
