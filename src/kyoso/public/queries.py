@@ -92,12 +92,14 @@ def last_change(venue: Venue) -> tuple[dt.datetime | None, str]:
     """When anything of the venue's public site last changed, and a fingerprint of what it holds; one query.
 
     The time is the latest ``updated_at`` of the venue, its visions, goals, KPIs, observations, projects,
-    outputs, project milestones, decisions, meetings and summaries (agenda items change with their meeting);
+    outputs, project milestones, participants and commitments, decisions, meetings and summaries (agenda items
+    change with their meeting, a KPI's targets with the KPI, a project's expected KPIs with the project);
     the fingerprint adds their counts, so that a deletion changes it too."""
     sources: dict[str, tuple[Any, str]] = {
         "vision": (Vision, "venue"), "goal": (Goal, "vision__venue"), "kpi": (Kpi, "vision__venue"),
         "observation": (Observation, "kpi__vision__venue"), "project": (Project, "venue"),
         "output": (Output, "project__venue"), "milestone": (ProjectMilestone, "project__venue"),
+        "participant": (Participant, "project__venue"), "commitment": (Commitment, "project__venue"),
         "decision": (Decision, "venue"), "meeting": (Meeting, "venue"),
         "summary": (EasySummary, "venue"),
     }
