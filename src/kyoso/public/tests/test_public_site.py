@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -18,6 +19,10 @@ from kyoso.public.tests import planted
 from kyoso.venues.models import Meeting
 
 pytestmark = pytest.mark.django_db
+
+#: What a Table Schema field of each type accepts in a CSV cell (the types' default formats).
+SCHEMA_PATTERNS = {"integer": r"-?[0-9]+", "number": r"-?[0-9]+(\.[0-9]+)?", "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+                   "year": r"[0-9]{4}"}
 
 
 @pytest.fixture
@@ -156,6 +161,14 @@ def test_every_export_follows_the_unified_rules_and_its_schema(site):
         assert check_table(header, rows, table.columns) == [], key
         schema = json.loads(client.get(urls["schema"]).content)
         assert [f["name"] for f in schema["fields"]] == header
+        assert set(schema["primaryKey"]) <= set(header) and schema["missingValues"] == [""]
+        for index, field in enumerate(schema["fields"]):  # every cell is valid for its Table Schema field
+            pattern = SCHEMA_PATTERNS.get(field["type"], ".*")
+            pattern = field.get("constraints", {}).get("pattern", pattern)
+            for row in rows:
+                value = row[index]
+                assert value != "" or not field.get("constraints", {}).get("required"), (key, field["name"])
+                assert value == "" or re.fullmatch(pattern.strip("^$"), value), (key, field["name"], value)
         assert schema["licenses"][0]["name"] == "PDL-1.0"
         body = json.loads(client.get(urls["json"]).content)
         assert body["metadata"]["licenses"][0]["name"] == "PDL-1.0"
