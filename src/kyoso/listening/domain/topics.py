@@ -32,7 +32,9 @@ What 広聴AI (kouchou-ai) does with a cloud LLM, done here with a shipped embed
    each term as residents wrote it most often (一人暮らし, not the normalised 独り暮らし). The label is the
    :data:`LABEL_TERMS` (3) best terms joined by "・"; **no two topics get the same label** (topics are
    labelled largest first, and a later topic whose best terms equal an earlier label's takes its next term).
-4. **Representative answers**: the :data:`REPRESENTATIVES` (3) answers nearest the topic's centre.
+4. **Representative answers**: the :data:`REPRESENTATIVES` (3) answers nearest the topic's centre, skipping
+   an answer that is a near-copy of one already chosen (cosine similarity ≥ :data:`NEAR_COPY`: the same sentence
+   with another opening, or a repeated 「特になし」) as long as other answers remain.
 
 Topics are numbered largest first (ties: the lower centre index), so numbering is deterministic too.
 Tokenisation (:func:`noun_terms`) is separate from labelling (:func:`label_topics`) so that the two can be
@@ -61,6 +63,7 @@ MAX_K = 10
 SILHOUETTE_SAMPLE = 2000
 LABEL_TERMS = 3
 REPRESENTATIVES = 3
+NEAR_COPY = 0.9
 K_METHODS = ("silhouette", "cube_root")
 EMBED_BATCH = 256
 MAX_TOKENISED_CHARS = 4000  # Sudachi refuses very long inputs; answers longer than this are cut for labelling
@@ -444,10 +447,21 @@ def label_text(terms: Sequence[str]) -> str:
 
 def representatives_of(x: np.ndarray, centre: np.ndarray, members: np.ndarray,
                        n: int = REPRESENTATIVES) -> tuple[int, ...]:
-    """The ``n`` members nearest ``centre`` (ties: the lower index)."""
+    """The ``n`` members nearest ``centre`` (ties: the lower index), near-copies of a chosen one skipped while
+    others remain (step 4 of the module docstring; rows of ``x`` are L2-normalised)."""
     d = np.sum((x[members] - centre[None, :]) ** 2, axis=1)
-    order = np.lexsort((members, d))
-    return tuple(int(members[i]) for i in order[:n])
+    order = [int(i) for i in np.lexsort((members, d))]
+    chosen: list[int] = []
+    skipped: list[int] = []
+    for i in order:
+        if len(chosen) == n:
+            break
+        if any(float(x[members[i]] @ x[members[j]]) >= NEAR_COPY for j in chosen):
+            skipped.append(i)
+        else:
+            chosen.append(i)
+    chosen += skipped[: n - len(chosen)]
+    return tuple(int(members[i]) for i in chosen)
 
 
 def coarse_count(k: int) -> int | None:

@@ -118,6 +118,15 @@ def test_clustering_is_deterministic_for_a_seed_and_numbers_topics_largest_first
         assert all(first.assignment[i] == topic.number for i in topic.members)
 
 
+def test_representatives_are_nearest_the_centre_without_near_copies():
+    x = np.array([[1.0, 0.0], [1.0, 0.0], [0.96, 0.28], [0.8, 0.6], [0.0, 1.0]])
+    members = np.arange(5)
+    centre = np.array([1.0, 0.1])
+    # 0 is nearest; 1 is a copy of 0 and 2 a near-copy (cos 0.96), so 3 and 4 come next
+    assert topics.representatives_of(x, centre, members) == (0, 3, 4)
+    assert topics.representatives_of(x[:3], centre, members[:3]) == (0, 1, 2)  # only copies left: used
+
+
 def test_progress_is_reported_while_embedding():
     seen: list[tuple[str, float]] = []
     topics.cluster_answers(["バスが少ない"] * 5 + ["保育園が足りない"] * 5, embed=hashing_embed, seed=1,
