@@ -74,6 +74,9 @@ def test_an_amended_decision_links_to_the_decision_that_amends_it(site):
     first = min(site["public_decisions"], key=lambda d: d.number)
     text = _body(Client().get(reverse("public:decision_detail", args=[site["venue"].slug, first.pk])))
     assert "により変更されました" in text
+    # The venue's own decision page shows the same notice (one include), linking to its own pages.
+    venue_page = _body(Client().get(reverse("venues:decision_detail", args=[site["venue"].slug, first.pk])))
+    assert "により変更されました" in venue_page and "/venues/" in venue_page.split("により変更されました")[0][-300:]
 
 
 def test_internal_objects_are_not_found(site):
