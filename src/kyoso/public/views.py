@@ -208,8 +208,9 @@ def _data_view(key: str) -> Callable[..., HttpResponse]:
     @require_safe
     @access(PUBLIC)
     @cache_control(public=True, max_age=DATA_CACHE_SECONDS)
-    @condition(etag_func=lambda request, slug, format: f"{_stamp(request, slug)[2]}-{key}-{format}",
-               last_modified_func=lambda request, slug, format: _stamp(request, slug)[1])
+    @condition(etag_func=lambda request, slug, format: f"{_stamp(request, slug)[2]}-{key}-{format}-"
+                                                        f"{timezone.localdate().isoformat()}",
+               last_modified_func=_last_modified)
     def view(request: HttpRequest, slug: str, format: str) -> HttpResponse:  # noqa: A002 - the URL's name
         venue = _stamp(request, slug)[0]
         base = request.build_absolute_uri("/").rstrip("/")
