@@ -278,14 +278,18 @@ def _publish(directory: Path, index: MatchIndex) -> str:
 
 def _writable(directory: Path) -> bool:
     """May a writer update the published index in place? False: it must be rebuilt from this database
-    (none yet, or bound to an earlier database at this address). Raises :class:`IndexBoundElsewhere` when
-    the directory holds the index of a database at another address."""
+    (none yet, bound to an earlier database at this address, or built with another embedder, e.g. after an
+    upgrade changed the default). Raises :class:`IndexBoundElsewhere` when the directory holds the index of a
+    database at another address."""
     version = current_version(directory)
     if version is None:
         return False
     try:
         saved = _saved_binding(directory, version)
+        meta = json.loads((directory / version / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return False
+    if meta.get("embedder") != embedder().name or meta.get("dim") != embedder().dim:
         return False
     current = binding()
     if saved.get("database") and saved["database"] != current["database"]:

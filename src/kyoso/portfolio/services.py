@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +22,7 @@ from kyoso.common import audit
 from kyoso.venues import services as venue_services
 from kyoso.venues.domain.membership import is_in_region
 
+from .domain.disclosure import reveals
 from .domain.signals import evaluate
 from .models import (
     Commitment,
@@ -144,28 +147,35 @@ def review_create(*, actor: Any, project: Project, assessment: str, recommendati
     return record
 
 
-def _digits(text: str) -> str:
-    """The text with digit grouping removed (``7,654,321`` → ``7654321``), full-width digits as ASCII."""
-    import re
-    import unicodedata
+def _hidden_figures(project: Project) -> tuple[list[Decimal], list[float]]:
+    """The amounts and ratios of the project's confidential cash commitments that the secretariat sees and
+    the venue's other members must not: each commitment, its provisions and provided total, per partner the
+    totals per fiscal year and over all years, and what is missing of each; the ratios provided ÷ committed."""
+    from collections import defaultdict
 
-    return re.sub(r"(?<=\d)[,，、 ](?=\d{3})", "", unicodedata.normalize("NFKC", text))
+    hidden = list(project.commitments.filter(kind="cash", is_confidential=True)
+                  .annotate(total=Coalesce(Sum("provisions__amount"), Decimal(0))))
+    amounts: list[Decimal] = [*Provision.objects.filter(commitment__in=hidden).values_list("amount", flat=True)]
+    per_partner: dict[Any, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    pairs: list[tuple[Decimal, Decimal]] = []
+    for c in hidden:
+        pairs.append((c.amount, c.total))
+        per_partner[c.partner_id][0] += c.amount
+        per_partner[c.partner_id][1] += c.total
+    pairs.extend((committed, provided) for committed, provided in per_partner.values())
+    for committed, provided in pairs:
+        amounts.extend((committed, provided, committed - provided))
+    ratios = [float(provided / committed) for committed, provided in pairs if committed]
+    return [a for a in amounts if a > 0], ratios
 
 
 def _refuse_confidential_text(project: Project, text: str) -> None:
     """A review's assessment becomes the text of a venue decision, read by every member (and by the public
-    once published): it must not carry a confidential amount (committed or provided) or a confidential
-    output's title of the project."""
-    import re
-
-    from django.db.models import Sum
-
-    plain = _digits(text)
-    hidden = project.commitments.filter(kind="cash", is_confidential=True)
-    amounts = [*hidden.values_list("amount", flat=True),
-               *hidden.annotate(total=Sum("provisions__amount")).values_list("total", flat=True),
-               *Provision.objects.filter(commitment__in=hidden).values_list("amount", flat=True)]
-    if any(re.search(rf"(?<!\d){int(amount)}(?!\d)", plain) for amount in amounts if amount):
+    once published): it must not carry a confidential amount (a commitment, a provision, a partner's totals
+    or what is missing, in any notation such as 800万円) nor a confidential ratio more precisely than its
+    band, nor a confidential output's title of the project (``domain.disclosure.reveals``)."""
+    amounts, ratios = _hidden_figures(project)
+    if reveals(text, amounts, ratios):
         raise ValidationError({"assessment": _("評価は場の決定として構成員全員に示されます。"
                                                "非公開の金額を書かないでください。")})
     titles = project.outputs.filter(is_confidential=True).values_list("title", flat=True)

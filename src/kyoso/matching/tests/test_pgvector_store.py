@@ -83,10 +83,32 @@ def test_a_match_index_on_pgvector_ranks_as_the_in_process_one_and_reopens_its_t
         assert [(m.researcher_id, round(m.score, 4)) for m in on_pg.search(need, top=5, explain=False)] == want
     on_pg.save(tmp_path / "index")
     assert not (tmp_path / "index" / "vectors.npy").exists()  # the vectors stay in the database
-    reopened = MatchIndex.load(tmp_path / "index", vector_store=PgVectorStores(connect, "ignored"))
-    assert reopened._vectors.table == "t_index_v1"
-    assert [m.researcher_id for m in reopened.search(needs[0], top=5, explain=False)] == \
+    reader = MatchIndex.load(tmp_path / "index", vector_store=PgVectorStores(connect, None))
+    assert reader._vectors.table == "t_index_v1"
+    assert [m.researcher_id for m in reader.search(needs[0], top=5, explain=False)] == \
         [m.researcher_id for m in in_process.search(needs[0], top=5, explain=False)]
+    # a writer works on a copy under the next version's table: the reader's table never changes under it
+    writer = MatchIndex.load(tmp_path / "index", vector_store=PgVectorStores(connect, "t_index_v2"))
+    assert writer._vectors.table == "t_index_v2"
+    writer.remove(DOCS[-1].id)  # the last row: its number must not be handed out again
+    writer.upsert(DOCS[-1])
+    assert writer.search("交通量の推定", top=1, explain=False)[0].researcher_id == DOCS[-1].id
+    assert reader._vectors.similarity(np.zeros(reader.embedder.dim, np.float32), np.array([len(DOCS) - 1]))[0] == 0
+    writer.save(tmp_path / "index-v2")
+    again = MatchIndex.load(tmp_path / "index-v2", vector_store=PgVectorStores(connect, None))
+    assert again._vectors.n == len(DOCS) + 1  # rows ever added, although the killed one is gone from the table
+    assert [m.researcher_id for m in again.search("交通量の推定", top=1, explain=False)] == [DOCS[-1].id]
+
+
+def test_search_settings_hold_on_an_autocommit_connection_and_k_is_clamped(connect):
+    connection = connect()
+    connection.autocommit = True
+    store = PgVectorStore(connection, "t_autocommit", 16, ann_min_rows=300)
+    store.add(unit_vectors(300, 16, seed=5))
+    q = unit_vectors(1, 16, seed=6)[0]
+    rows, _ = store.top(q, 120)  # above pgvector's default ef_search of 40
+    assert len(rows) == 120
+    assert len(store.top(q, 1500)[0]) == 300  # ef_search clamped to 1000, iterative scan fills up
 
 
 def test_table_names_are_checked(connect):

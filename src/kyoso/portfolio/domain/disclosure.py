@@ -10,8 +10,13 @@ coarse enough that neither amount can be recovered, and still tells the venue ho
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 
-__all__ = ["BAND_POINTS", "percent_band", "position_in_band"]
+__all__ = ["BAND_POINTS", "amounts_in_text", "percents_in_text", "percent_band", "position_in_band",
+           "reveals"]
 
 #: Width of a band, in percentage points.
 BAND_POINTS = 10
@@ -32,3 +37,45 @@ def position_in_band(ratio: float) -> float:
     """Where a chart places a ratio it may only show as a band: the band's middle (1.0 for a full band)."""
     low = percent_band(ratio)
     return 1.0 if low >= 100 else (low + BAND_POINTS / 2) / 100
+
+
+_UNITS = {"千": Decimal(1_000), "万": Decimal(10_000), "億": Decimal(100_000_000)}
+_NUMBER = re.compile(r"(\d+(?:[,，]\d{3})*(?:\.\d+)?)\s*(億|万|千)?")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def amounts_in_text(text: str) -> set[Decimal]:
+    """Every amount written in ``text``, as Japanese offices write them: ``7,654,321``, ``７６５万``,
+    ``800万円``, ``0.08億``, ``8,000千円`` (full-width digits and grouping commas allowed).
+
+    >>> sorted(amounts_in_text("約束 800万円、提供 0.03億円、差額 5,000千円"))
+    [Decimal('3000000'), Decimal('5000000'), Decimal('8000000')]
+    """
+    found: set[Decimal] = set()
+    for number, unit in _NUMBER.findall(_plain(text)):
+        try:
+            value = Decimal(number.replace(",", "").replace("，", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+            continue
+        found.add((value * _UNITS[unit]) if unit else value)
+    return found
+
+
+def percents_in_text(text: str) -> set[int]:
+    """Every whole percent written in ``text`` (``37%``, ``３７％``; decimals rounded)."""
+    return {round(float(p)) for p in _PERCENT.findall(_plain(text))}
+
+
+def reveals(text: str, amounts: Iterable[Decimal], ratios: Iterable[float] = ()) -> bool:
+    """Whether ``text`` names one of the hidden ``amounts`` (in any of the notations of
+    :func:`amounts_in_text`) or one of the hidden ``ratios`` more precisely than its band (its whole percent,
+    unless that percent is a band boundary that the band itself tells)."""
+    written = amounts_in_text(text)
+    if any(Decimal(a) in written for a in amounts if a):
+        return True
+    percents = percents_in_text(text)
+    return any(round(r * 100) in percents and round(r * 100) % BAND_POINTS != 0 for r in ratios)

@@ -297,7 +297,8 @@ def test_ratios_from_hidden_amounts_are_only_bands_everywhere(secret):
 def test_a_review_and_its_decision_never_carry_hidden_outputs_or_amounts(secret):
     client = api("secretariat")
     for leaked in (f"提供は {SECRET_PROVIDED:,} 円にとどまる。", f"約束額 {SECRET_AMOUNT} 円",
-                   f"{SECRET_OUTPUT}が完成した。"):
+                   f"不足は {SECRET_AMOUNT - SECRET_PROVIDED:,} 円。", "約束は765.4321万円。",
+                   "提供は７６５，４３２円。", f"{SECRET_OUTPUT}が完成した。"):
         response = client.post("/api/v1/reviews/", {"project": secret.project.pk, "assessment": leaked,
                                                     "recommendation": "adjust"}, format="json")
         assert response.status_code == 400, leaked

@@ -737,3 +737,15 @@ def test_a_ratio_from_hidden_amounts_is_told_only_as_a_ten_point_band():
     assert position_in_band(0.4926828551290899) == pytest.approx(0.45) and position_in_band(1.2) == 1.0
     with pytest.raises(ValueError):
         percent_band(float("nan"))
+
+
+def test_hidden_figures_are_found_in_every_notation_and_ratios_only_by_their_exact_percent():
+    from decimal import Decimal
+
+    from kyoso.portfolio.domain.disclosure import amounts_in_text, reveals
+
+    assert amounts_in_text("800万円、0.08億円、8,000千円、８００万") == {Decimal(8_000_000)}
+    assert reveals("約束の800万円に対し", [Decimal(8_000_000)])
+    assert not reveals("約束の900万円に対し", [Decimal(8_000_000)])
+    assert reveals("提供率は37%", [], [0.3712]) and reveals("提供率は３７％", [], [0.3712])
+    assert not reveals("提供率は30〜40%", [], [0.3712])  # the band is what every member may read
