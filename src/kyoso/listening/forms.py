@@ -18,6 +18,15 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("ファイル（CSV または Excel）"),
                            help_text=_("1行目は見出し行です。UTF-8 でも Shift_JIS（Excel の CSV）でも読めます。"))
 
+    def clean_file(self) -> Any:
+        from .services import MAX_UPLOAD_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:  # refused before the file is read into memory
+            raise forms.ValidationError(_("ファイルが大きすぎます（%(max_mb)s MB まで）。")
+                                        % {"max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+        return upload
+
 
 K_CHOICES = [("", _("自動（シルエット係数で選ぶ）"))] + [(str(k), str(k)) for k in range(MIN_K, MAX_K + 1)]
 

@@ -67,6 +67,15 @@ def test_a_malformed_file_shows_the_line_and_stores_nothing(secretariat):
     assert not SurveyUpload.objects.exists()
 
 
+def test_a_file_too_large_is_refused_before_it_is_read(secretariat, settings):
+    from kyoso.listening import services
+
+    big = SimpleUploadedFile("big.csv", b"x" * (services.MAX_UPLOAD_BYTES + 1), "text/csv")
+    response = secretariat.post(reverse("listening:upload_create", args=[SLUG]), {"title": "大きい", "file": big})
+    assert response.status_code == 200 and "ファイルが大きすぎます（20 MB まで）。" in response.content.decode()
+    assert not SurveyUpload.objects.exists()
+
+
 def test_progress_is_polled_with_htmx_and_has_a_refresh_link(secretariat, sample_region):
     upload = clustered_upload(publish=False)
     SurveyUpload.objects.filter(pk=upload.pk).update(status="running", stage="embed", progress=40)
