@@ -28,12 +28,15 @@ The computation (:func:`compute`), deterministic for a given ``seed``:
    and votes seen (passes included) in g, and the same counts for everyone clustered outside g.
    ``pa = (na+1)/(ns+2)``; one-proportion z ``pat = 2·√(ns+1)·((na+1)/(ns+1) − ½)``; ``ra = pa_in / pa_out``;
    two-proportion z ``rat`` on the +1-smoothed proportions (``(na+1)/(ns+1)`` inside vs outside, pooled variance);
-   the same with disagrees (pd, pdt, rd, rdt). A direction is significant when both z > 1.2816 (90 %, one-tailed).
-   Each statement keeps its better significant direction, ranked by ``ra·rat·pa·pat`` (``rd·rdt·pd·pdt``); at most
-   ``MAX_REPNESS`` (5) per group; if none of the kept ones is an agree but a significant agree exists, the best
-   agree replaces the last one; agrees are listed before disagrees.
-7. **Consensus of the whole room**: statements with ``pa > ½`` and ``pat > 1.2816`` over all clustered
-   participants, the 5 best by ``pa·pat`` (and the same for disagree).
+   the same with disagrees (pd, pdt, rd, rdt). A statement is significant when both z of one direction exceed
+   1.2816 (90 %, one-tailed); it counts for agree when rat > rdt, else for disagree, ranked by ``ra·rat·pa·pat``
+   (``rd·rdt·pd·pdt``). As in Pol.is the group's **best agree** comes first (statements in order: the first with
+   pat > 1.2816 or (ra > 1 and pa > ½) is taken, a later one replaces it when its ``ra·rat·pa·pat`` is larger —
+   or its ``pa·pat`` while the one held has ra ≤ 1); when there is none and nothing is significant, the statement
+   with the largest rat or rdt. Then the significant ones, at most ``MAX_REPNESS`` (5) in all, agrees listed
+   before disagrees. (Checked against red-dwarf 0.4.0, which reproduces polismath: see the tests.)
+7. **Consensus of the whole room**: statements with ``pa > ½`` and ``pat > 1.2816`` over the votes of every
+   participant (clustered or not), the 5 best by ``pa·pat`` (and the same for disagree).
 8. **Group-informed consensus** of each statement: Π over groups of ``(A_g+1)/(S_g+2)`` (A_g agrees, S_g votes
    seen in group g); the 5 highest are reported.
 """
@@ -322,38 +325,54 @@ def _counts(labels: I64, k: int, rows: npt.NDArray[np.int32], cols: npt.NDArray[
 
 
 def representative(agree: F64, disagree: F64, seen: F64, usable: npt.NDArray[np.bool_]) -> list[tuple[Repness, ...]]:
-    """Step 6 for every group at once (counts are groups × statements)."""
-    k = agree.shape[0]
+    """Step 6 for every group at once (counts are groups × statements; see the module docstring for the rule)."""
     total_a, total_d, total_s = agree.sum(0), disagree.sum(0), seen.sum(0)
-    result = []
-    for g in range(k):
-        na, nd, ns = agree[g], disagree[g], seen[g]
-        oa, od, os_ = total_a - na, total_d - nd, total_s - ns
-        candidates: list[Repness] = []
-        for direction, inside, outside in (("agree", na, oa), ("disagree", nd, od)):
-            p = (inside + 1) / (ns + 2)
-            p_out = (outside + 1) / (os_ + 2)
-            p_test = prop_test(inside, ns)
-            ratio = p / p_out
-            ratio_test = two_prop_test(inside, outside, ns, os_)
-            metric = ratio * ratio_test * p * p_test
-            sig = usable & (ns > 0) & (p_test > Z90) & (ratio_test > Z90)
-            for j in np.flatnonzero(sig):
-                candidates.append(Repness(int(j), direction, int(na[j]), int(nd[j]), int(ns[j]), float(p[j]),
-                                          float(p_test[j]), float(ratio[j]), float(ratio_test[j]), float(metric[j])))
-        best: dict[int, Repness] = {}
-        for c in candidates:
-            if c.statement not in best or c.metric > best[c.statement].metric:
-                best[c.statement] = c
-        ranked = sorted(best.values(), key=lambda r: (-r.metric, r.statement))
-        chosen = ranked[:MAX_REPNESS]
-        if chosen and not any(r.direction == "agree" for r in chosen):
-            agrees = sorted((c for c in candidates if c.direction == "agree"), key=lambda r: (-r.metric, r.statement))
-            if agrees:
-                chosen = [*chosen[: MAX_REPNESS - 1], agrees[0]] if len(chosen) >= MAX_REPNESS else [*chosen, agrees[0]]
-        chosen.sort(key=lambda r: (r.direction != "agree", -r.metric, r.statement))
-        result.append(tuple(chosen))
-    return result
+    return [_group_repness(agree[g], disagree[g], seen[g], total_a - agree[g], total_d - disagree[g],
+                           total_s - seen[g], usable) for g in range(agree.shape[0])]
+
+
+def _group_repness(na: F64, nd: F64, ns: F64, out_a: F64, out_d: F64, out_s: F64,
+                   usable: npt.NDArray[np.bool_]) -> tuple[Repness, ...]:
+    stats = {}
+    for direction, inside, outside in (("agree", na, out_a), ("disagree", nd, out_d)):
+        p = (inside + 1) / (ns + 2)
+        p_test = prop_test(inside, ns)
+        ratio = p / ((outside + 1) / (out_s + 2))
+        ratio_test = two_prop_test(inside, outside, ns, out_s)
+        stats[direction] = (p, p_test, ratio, ratio_test, ratio * ratio_test * p * p_test)
+
+    def entry(j: int, direction: str) -> Repness:
+        p, p_test, ratio, ratio_test, metric = (float(x[j]) for x in stats[direction])
+        return Repness(j, direction, int(na[j]), int(nd[j]), int(ns[j]), p, p_test, ratio, ratio_test, metric)
+
+    voted = np.flatnonzero(usable & ((na + nd) > 0))
+    pa, pat, ra, rat, agree_metric = stats["agree"]
+    _pd, pdt, _rd, rdt, _ = stats["disagree"]
+    significant = voted[((pat[voted] > Z90) & (rat[voted] > Z90)) | ((pdt[voted] > Z90) & (rdt[voted] > Z90))]
+    sufficient = sorted((entry(int(j), "agree" if rat[j] > rdt[j] else "disagree") for j in significant),
+                        key=lambda r: (-r.metric, r.statement))
+    # The best agree, Pol.is's rule: statements in order; the first the group tends to agree with (pat significant,
+    # or ra > 1 and pa > ½) is taken, and a later one replaces it when it beats it by ra·rat·pa·pat (while the one
+    # held has ra > 1) or else by pa·pat.
+    best_agree: int | None = None
+    for j in (int(j) for j in voted):
+        if best_agree is None:
+            if pat[j] > Z90 or (ra[j] > 1 and pa[j] > 0.5):
+                best_agree = j
+        elif ra[best_agree] > 1:
+            if agree_metric[j] > agree_metric[best_agree]:
+                best_agree = j
+        elif pa[j] * pat[j] > pa[best_agree] * pat[best_agree]:
+            best_agree = j
+    head: list[Repness] = []
+    if best_agree is not None:
+        head = [entry(best_agree, "agree")]
+    elif not sufficient and len(voted):  # at least one statement: the most distinctive either way
+        best = max((int(j) for j in voted), key=lambda j: (max(rat[j], rdt[j]), -j))
+        head = [entry(best, "agree" if rat[best] > rdt[best] else "disagree")]
+    chosen = (head + [r for r in sufficient if not head or r.statement != head[0].statement])[:MAX_REPNESS]
+    chosen.sort(key=lambda r: r.direction != "agree")  # stable: agrees first, each in the order above
+    return tuple(chosen)
 
 
 def consensus(agree: F64, disagree: F64, seen: F64, usable: npt.NDArray[np.bool_]) -> tuple[tuple[Consensus, ...], ...]:
@@ -387,18 +406,77 @@ def _empty(votes: Votes, previous: KState) -> OpinionMap:
     )
 
 
-def compute(votes: Votes, *, seed: int = 0, previous: KState | None = None) -> OpinionMap:
-    """The opinion map of ``votes`` (steps 1–8 of the module docstring); ``previous`` is the last k-smoother state."""
-    previous = previous or KState()
-    rng = np.random.default_rng(seed)
-    m = votes.n_statements
-    # int32 indices (no copy when the caller already gives int32/int8); excluded statements dropped
+@dataclass(frozen=True)
+class Summary:
+    """Steps 6–8 for given groups: representative statements per group, whole-room consensus, group-informed
+    consensus per statement (nan for excluded or unvoted statements)."""
+
+    representative: tuple[tuple[Repness, ...], ...]
+    consensus_agree: tuple[Consensus, ...]
+    consensus_disagree: tuple[Consensus, ...]
+    group_consensus: F64
+
+
+def _kept(votes: Votes) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int8]]:
+    """The votes as int32/int8 arrays (no copy when they already are), without the excluded statements."""
     p_all = np.asarray(votes.participant, np.int32)
     s_all = np.asarray(votes.statement, np.int32)
     v_all = np.asarray(votes.value, np.int8)
     if votes.excluded:
         keep = ~np.isin(s_all, np.fromiter(votes.excluded, np.int32))
         p_all, s_all, v_all = p_all[keep], s_all[keep], v_all[keep]
+    return p_all, s_all, v_all
+
+
+def _of_clustered(n_participants: int, clustered: I64, p_all: npt.NDArray[np.int32], s_all: npt.NDArray[np.int32],
+                  v_all: npt.NDArray[np.int8]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32],
+                                                         npt.NDArray[np.int8]]:
+    """(row, statement, value) of the clustered participants' votes, rows numbered in ``clustered`` order."""
+    row_of = np.full(n_participants, -1, np.int32)
+    row_of[clustered] = np.arange(len(clustered), dtype=np.int32)
+    rows = row_of[p_all]
+    inside = rows >= 0
+    if inside.all():
+        return rows, s_all, v_all
+    return rows[inside], s_all[inside], v_all[inside]
+
+
+def _usable(votes: Votes) -> npt.NDArray[np.bool_]:
+    usable = np.ones(votes.n_statements, bool)
+    if votes.excluded:
+        usable[list(votes.excluded)] = False
+    return usable
+
+
+def _summarise(labels: I64, k: int, rows: npt.NDArray[np.int32], cols: npt.NDArray[np.int32],
+               values: npt.NDArray[np.int8], s_all: npt.NDArray[np.int32], v_all: npt.NDArray[np.int8],
+               usable: npt.NDArray[np.bool_]) -> Summary:
+    m = len(usable)
+    agree, disagree, seen = _counts(labels, k, rows, cols, values, m)
+    repness = tuple(representative(agree, disagree, seen, usable)) if k > 1 else ((),)
+    # whole room: every vote, of clustered participants or not
+    room = [np.bincount(s_all[v_all == value], minlength=m).astype(np.float64) for value in (1, -1)]
+    cons_agree, cons_disagree = consensus(room[0], room[1], np.bincount(s_all, minlength=m).astype(np.float64),
+                                          usable)
+    gac = np.where(usable & (seen.sum(0) > 0), group_informed_consensus(agree, seen), np.nan)
+    return Summary(repness, cons_agree, cons_disagree, np.asarray(gac, np.float64))
+
+
+def summarise(votes: Votes, participants: I64, labels: I64) -> Summary:
+    """Steps 6–8 for groups given from outside: ``labels[i]`` (0 … k−1) is the group of ``participants[i]``."""
+    p_all, s_all, v_all = _kept(votes)
+    rows, cols, values = _of_clustered(votes.n_participants, np.asarray(participants, np.int64), p_all, s_all, v_all)
+    labels = np.asarray(labels, np.int64)
+    return _summarise(labels, int(labels.max()) + 1 if len(labels) else 1, rows, cols, values, s_all, v_all,
+                      _usable(votes))
+
+
+def compute(votes: Votes, *, seed: int = 0, previous: KState | None = None) -> OpinionMap:
+    """The opinion map of ``votes`` (steps 1–8 of the module docstring); ``previous`` is the last k-smoother state."""
+    previous = previous or KState()
+    rng = np.random.default_rng(seed)
+    m = votes.n_statements
+    p_all, s_all, v_all = _kept(votes)
     counts = np.bincount(p_all, minlength=votes.n_participants).astype(np.int64)
     active_statements = m - len(votes.excluded)
     clustered = clustered_participants(counts, active_statements)
@@ -406,15 +484,7 @@ def compute(votes: Votes, *, seed: int = 0, previous: KState | None = None) -> O
         return _empty(votes, previous)
 
     # Step 2: only the votes of clustered participants; rows renumbered 0..n-1.
-    row_of = np.full(votes.n_participants, -1, np.int32)
-    row_of[clustered] = np.arange(len(clustered), dtype=np.int32)
-    rows = row_of[p_all]
-    inside = rows >= 0
-    if not inside.all():
-        rows, cols, values = rows[inside], s_all[inside], v_all[inside]
-    else:
-        cols, values = s_all, v_all
-    del inside
+    rows, cols, values = _of_clustered(votes.n_participants, clustered, p_all, s_all, v_all)
     n = len(clustered)
     seen_per_statement = np.bincount(cols, minlength=m).astype(np.float64)
     sums = (np.bincount(cols[values == 1], minlength=m) - np.bincount(cols[values == -1], minlength=m)).astype(
@@ -473,20 +543,15 @@ def compute(votes: Votes, *, seed: int = 0, previous: KState | None = None) -> O
     labels = relabel[raw]
 
     # Steps 6–8.
-    agree, disagree, seen = _counts(labels, k_used, rows, cols, values, m)
-    usable = np.ones(m, bool)
-    if votes.excluded:
-        usable[list(votes.excluded)] = False
-    repness = representative(agree, disagree, seen, usable) if k_used > 1 else [()]
-    cons_agree, cons_disagree = consensus(agree.sum(0), disagree.sum(0), seen.sum(0), usable)
-    gac = group_informed_consensus(agree, seen)
-    gac = np.where(usable & (seen.sum(0) > 0), gac, np.nan)
+    summary = _summarise(labels, k_used, rows, cols, values, s_all, v_all, _usable(votes))
+    repness, gac = summary.representative, summary.group_consensus
     top = sorted((int(j) for j in np.flatnonzero(np.isfinite(gac))), key=lambda j: (-gac[j], j))[:MAX_CONSENSUS]
     groups = tuple(Group(g, int((labels == g).sum()), repness[g] if g < len(repness) else ())
                    for g in range(k_used))
     return OpinionMap(
         participants=clustered, positions=positions, base_labels=base_labels, base_centres=base_centres,
-        labels=labels, groups=groups, consensus_agree=cons_agree, consensus_disagree=cons_disagree,
+        labels=labels, groups=groups, consensus_agree=summary.consensus_agree,
+        consensus_disagree=summary.consensus_disagree,
         group_consensus=gac, group_consensus_top=tuple((j, float(gac[j])) for j in top), k_state=state,
         silhouettes=scores, n_votes=int(len(v_all)), components=components,
     )
