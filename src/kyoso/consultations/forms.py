@@ -56,7 +56,7 @@ class EmailForm(HoneypotForm):
 class ConsultationForm(forms.ModelForm):
     class Meta:
         model = Consultation
-        fields = ["title", "question", "vision_version", "regional_issue", "hide_after_reports"]
+        fields = ["title", "question", "vision_version", "regional_issue", "hide_after_reports", "premoderate"]
         widgets = {"question": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, venue: Any, **kwargs: Any) -> None:

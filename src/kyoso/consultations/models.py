@@ -59,6 +59,9 @@ class Consultation(TimeStampedModel):
     hide_after_reports = models.PositiveSmallIntegerField(
         _("自動で非表示にする通報数"), default=DEFAULT_HIDE_AFTER_REPORTS,
         help_text=_("この数の通報があった意見・コメントは、事務局が確認するまで非表示になります。"))
+    premoderate = models.BooleanField(
+        _("参加者の意見を事前に確認する"), default=False,
+        help_text=_("オンにすると、参加者が書いた意見は事務局が確認して公開するまで表示されません。"))
     map = models.JSONField(_("意見マップ"), default=dict, blank=True)
     map_status = models.CharField(_("意見マップの計算"), max_length=8, choices=MapStatus.choices,
                                   default=MapStatus.NONE)

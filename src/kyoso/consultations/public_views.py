@@ -177,8 +177,12 @@ def _submit(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResponse
         for message in error.message_dict.get("text", []) if hasattr(error, "error_dict") else error.messages:
             form.add_error("text" if hasattr(error, "error_dict") else None, message)
         return _page(request, consultation, token, new, status=400, **{form_key: form})
-    messages.success(request, _("意見を追加しました。ほかの参加者が賛成・反対できるようになりました。")
-                     if kind == "statement" else _("コメントを投稿しました。"))
+    if kind == "comment":
+        messages.success(request, _("コメントを投稿しました。"))
+    elif consultation.premoderate:
+        messages.success(request, _("意見を受け付けました。事務局が確認してから公開します。"))
+    else:
+        messages.success(request, _("意見を追加しました。ほかの参加者が賛成・反対できるようになりました。"))
     return _back(consultation, token, new, "#statements" if kind == "statement" else "#comments")
 
 

@@ -56,7 +56,7 @@ def consultation_create(*, actor: Any, venue: Any, title: str, question: str, **
     return consultation
 
 
-EDITABLE = ("title", "question", "vision_version", "regional_issue", "hide_after_reports")
+EDITABLE = ("title", "question", "vision_version", "regional_issue", "hide_after_reports", "premoderate")
 
 
 @transaction.atomic
@@ -108,8 +108,9 @@ def _statement(consultation: Consultation, text: str, *, is_seed: bool, author: 
     key = statement_digest(cleaned)
     if Statement.objects.filter(consultation=consultation, text_key=key).exists():
         raise ValidationError({"text": _("同じ意見がすでにあります。その意見に投票してください。")})
+    held = not is_seed and consultation.premoderate  # shown only once the secretariat publishes it
     statement = Statement(consultation=consultation, text=cleaned, text_key=key, is_seed=is_seed, author=author,
-                          reviewed=is_seed)
+                          reviewed=is_seed, state=Statement.State.HIDDEN if held else Statement.State.PUBLISHED)
     try:
         with transaction.atomic():
             statement.save()
@@ -164,7 +165,8 @@ def participant_confirm_email(*, consultation: Consultation, participant_pk: str
 
 @transaction.atomic
 def statement_submit(*, consultation: Consultation, token: str, text: str) -> Statement:
-    """A participant's statement: published at once, shown as written by a participant, queued for review."""
+    """A participant's statement, shown as written by a participant and queued for review: published at once, or
+    held until the secretariat publishes it when the consultation is pre-moderated."""
     _require_open(consultation)
     author = participant_for(consultation=consultation, token=token)
     statement = _statement(consultation, text, is_seed=False, author=author)

@@ -357,3 +357,17 @@ def test_malformed_ids_are_refused_without_an_error_page(open_consultation, visi
     response = client.post(url("moderation", open_consultation, public=False), {"kind": "comment", "item": "x",
                                                                                "action": "hide"})
     assert response.status_code == 302
+
+
+def test_premoderated_statements_wait_for_the_secretariat(open_consultation, visitor, users):
+    services.consultation_update(actor=users["secretariat"], consultation=open_consultation, premoderate=True)
+    response = visitor.post(url("statement_add", open_consultation), {"text": "事前確認される意見"}, follow=True)
+    assert "事務局が確認してから公開します" in response.content.decode()
+    statement = Statement.objects.get(text="事前確認される意見")
+    assert statement.state == "hidden" and not statement.reviewed
+    assert "事前確認される意見" not in Client().get(url("detail", open_consultation)).content.decode()
+    client = Client()
+    client.force_login(users["secretariat"])
+    assert "公開する" in client.get(url("moderation", open_consultation, public=False)).content.decode()
+    services.moderate(actor=users["secretariat"], item=statement, action="unhide")
+    assert "事前確認される意見" in Client().get(url("detail", open_consultation)).content.decode()
