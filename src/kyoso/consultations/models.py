@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from kyoso.common.models import TimeStampedModel
 from kyoso.venues.models import InVenueQuerySet
 
+from .domain.opinion import NEW_STATEMENT_PRIORITY
+
 DEFAULT_HIDE_AFTER_REPORTS = 3  # Decidim's max_reports_before_hiding
 STATEMENT_MAX_LENGTH = 500
 COMMENT_MAX_LENGTH = 2000
@@ -163,6 +165,8 @@ class Statement(Moderated):
     is_seed = models.BooleanField(_("場が用意した意見"), default=False)
     author = models.ForeignKey(Participant, verbose_name=_("書いた参加者"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="statements")
+    # Which statement a participant is shown next (domain.opinion step 9), refreshed with each opinion map.
+    priority = models.FloatField(_("表示の優先度"), default=NEW_STATEMENT_PRIORITY, editable=False)
 
     objects = ModeratedQuerySet.as_manager()
 

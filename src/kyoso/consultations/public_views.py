@@ -50,9 +50,10 @@ def _allowed(kind: str, request: HttpRequest, token: str) -> bool:
 
 
 def _next_statement(consultation_id: int, participant_pk: Any) -> Statement | None:
-    """The next statement to vote on: the venue's own first, then the oldest the participant has not voted on."""
+    """The next statement to vote on: of those the participant has not voted on, the one with the highest routing
+    priority (Pol.is's, refreshed with each opinion map; new statements rank high), then the venue's own, oldest."""
     return (Statement.objects.public().filter(consultation_id=consultation_id)
-            .exclude(votes__participant_id=participant_pk).order_by("-is_seed", "id").first())
+            .exclude(votes__participant_id=participant_pk).order_by("-priority", "-is_seed", "id").first())
 
 
 STATEMENTS_PER_PAGE = 50

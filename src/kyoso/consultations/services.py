@@ -356,6 +356,10 @@ def map_compute(*, consultation_id: int, seed: int = MAP_SEED) -> Consultation:
     state = {"k": result.k_state.k, "candidate": result.k_state.candidate, "streak": result.k_state.streak}
     with transaction.atomic():
         current = Consultation.objects.select_for_update().get(pk=consultation_id)
+        if len(result.priority):
+            Statement.objects.bulk_update(
+                [Statement(pk=pk, priority=float(result.priority[j])) for j, pk in enumerate(statement_ids)],
+                ["priority"], batch_size=500)
         before = {"map_status": current.map_status, "map_computed_at": audit.snapshot(current)["map_computed_at"]}
         current.map, current.map_k_state = data, state
         current.map_status = Consultation.MapStatus.DONE

@@ -39,6 +39,10 @@ The computation (:func:`compute`), deterministic for a given ``seed``:
    participant (clustered or not), the 5 best by ``pa·pat`` (and the same for disagree).
 8. **Group-informed consensus** of each statement: Π over groups of ``(A_g+1)/(S_g+2)`` (A_g agrees, S_g votes
    seen in group g); the 5 highest are reported.
+9. **Routing priority** of each statement (which one a participant is shown next, as Pol.is routes comments):
+   ``[pa·(1 − pp)·(1 + extremity)·(1 + 8·2^(−S/5))]²`` over everyone's votes (pp = (passes+1)/(S+2); extremity =
+   length of the statement's loadings on the two components); :data:`NEW_STATEMENT_PRIORITY` for one nobody has
+   seen; 0 for an excluded one.
 """
 
 from __future__ import annotations
@@ -144,6 +148,7 @@ class OpinionMap:
     silhouettes: dict[int, float] = field(default_factory=dict)
     n_votes: int = 0
     components: F32 = field(default_factory=lambda: np.zeros((0, 2), np.float32))
+    priority: F64 = field(default_factory=lambda: np.zeros(0, np.float64))  # step 9, per statement
 
 
 # --------------------------------------------------------------------------------------------------- selection
@@ -388,6 +393,26 @@ def consensus(agree: F64, disagree: F64, seen: F64, usable: npt.NDArray[np.bool_
     return tuple(found)
 
 
+def routing_priority(agree: F64, passes: F64, seen: F64, extremity: F64) -> F64:
+    """Step 9 (Pol.is comment routing): ``[pa·(1 − pp)·(1 + extremity)·(1 + 8·2^(−S/5))]²`` with
+    ``pa = (A+1)/(S+2)``, ``pp = (P+1)/(S+2)`` (passes) over everyone's votes, S the votes seen."""
+    pa = (agree + 1) / (seen + 2)
+    pp = (passes + 1) / (seen + 2)
+    return np.asarray((pa * (1 - pp) * (1 + extremity) * (1 + 8 * 2 ** (-seen / 5))) ** 2, np.float64)
+
+
+NEW_STATEMENT_PRIORITY = float(routing_priority(*(np.zeros(1) for _ in range(4)))[0])  # nobody has seen it yet
+
+
+def _priorities(s_all: npt.NDArray[np.int32], v_all: npt.NDArray[np.int8], components: F32,
+                usable: npt.NDArray[np.bool_]) -> F64:
+    m = len(usable)
+    counts = [np.bincount(s_all[v_all == value], minlength=m).astype(np.float64) for value in (1, 0)]
+    extremity = np.linalg.norm(components.astype(np.float64), axis=1) if len(components) else np.zeros(m)
+    priority = routing_priority(counts[0], counts[1], np.bincount(s_all, minlength=m).astype(np.float64), extremity)
+    return np.asarray(np.where(usable, priority, 0.0), np.float64)
+
+
 def group_informed_consensus(agree: F64, seen: F64) -> F64:
     """Step 8: Π over groups of (A_g+1)/(S_g+2), per statement (counts are groups × statements)."""
     return np.asarray(np.prod((agree + 1) / (seen + 2), axis=0), np.float64)
@@ -554,6 +579,7 @@ def compute(votes: Votes, *, seed: int = 0, previous: KState | None = None) -> O
         consensus_disagree=summary.consensus_disagree,
         group_consensus=gac, group_consensus_top=tuple((j, float(gac[j])) for j in top), k_state=state,
         silhouettes=scores, n_votes=int(len(v_all)), components=components,
+        priority=_priorities(s_all, v_all, components, _usable(votes)),
     )
 
 

@@ -371,3 +371,14 @@ def test_premoderated_statements_wait_for_the_secretariat(open_consultation, vis
     assert "公開する" in client.get(url("moderation", open_consultation, public=False)).content.decode()
     services.moderate(actor=users["secretariat"], item=statement, action="unhide")
     assert "事前確認される意見" in Client().get(url("detail", open_consultation)).content.decode()
+
+
+def test_the_next_statement_follows_the_routing_priority(open_consultation, visitor):
+    services.map_compute(consultation_id=open_consultation.pk)
+    ranked = list(Statement.objects.public().filter(consultation=open_consultation).order_by("-priority", "id"))
+    assert ranked[0].priority > ranked[-1].priority
+    page = visitor.get(url("detail", open_consultation)).content.decode()
+    card = page.split('id="k-next-statement"')[1].split("</q>")[0]
+    assert ranked[0].text in card
+    new = services.statement_submit(consultation=open_consultation, token="n" * 43, text="まだ誰も見ていない意見")
+    assert new.priority > ranked[0].priority  # nobody has seen it: shown early

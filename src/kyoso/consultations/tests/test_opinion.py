@@ -266,3 +266,14 @@ def test_same_selections_as_red_dwarf():
         expected = np.array([np.nan if v is None else v for v in case["group_consensus"]])
         voted = np.isfinite(summary.group_consensus)
         assert np.allclose(summary.group_consensus[voted], expected[voted], rtol=0, atol=1e-9), params
+
+
+def test_routing_priority_by_hand():
+    # A=6, P=2, S=10, extremity 0.5: pa = 7/12, pp = 3/12 → [7/12 · 9/12 · 1.5 · (1 + 8·2^−2)]²
+    value = opinion.routing_priority(np.array([6.0]), np.array([2.0]), np.array([10.0]), np.array([0.5]))[0]
+    assert value == pytest.approx((7 / 12 * 9 / 12 * 1.5 * 3) ** 2)
+    assert pytest.approx((0.5 * 0.5 * 9) ** 2) == opinion.NEW_STATEMENT_PRIORITY
+    # statements many have seen rank below one nobody has seen
+    votes, _ = planted_conversation(200, 20, 2, seed=4)
+    result = compute(votes, seed=0)
+    assert result.priority.shape == (20,) and (result.priority < opinion.NEW_STATEMENT_PRIORITY).all()
