@@ -35,9 +35,10 @@ from typing import Any
 import numpy as np
 
 from .bm25 import BM25Index
+from .docstore import DocStore
 from .embedders import Embedder, default_embedder, embed_query, embedder_from_config
 from .fusion import FusionWeights
-from .records import RecordDoc, ResearcherDoc, researcher_from_dict, researcher_to_dict
+from .records import RecordDoc, ResearcherDoc, researcher_from_dict
 from .text import terms, tokens
 from .vectors import ANN_MIN_ROWS, InProcessVectorStore
 
@@ -177,7 +178,7 @@ class MatchIndex:
 
     def _reset(self) -> None:
         dim = self.embedder.dim
-        self._docs: list[ResearcherDoc | None] = []
+        self._docs = DocStore.memory()
         self._row_of: dict[str, int] = {}
         self._bm25 = BM25Index()
         self._vectors: Any = self.vector_store(dim, self.ann_min_rows)
@@ -229,7 +230,7 @@ class MatchIndex:
                 self._bm25.append(t)
 
     def _kill_row(self, row: int) -> None:
-        self._docs[row] = None
+        self._docs.kill(row)
         self._bm25.kill(row)
         self._vectors.kill(row)
 
@@ -291,9 +292,8 @@ class MatchIndex:
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         self._bm25.compact()
-        with (d / "docs.jsonl").open("w", encoding="utf-8") as f:
-            for doc in self._docs:
-                f.write(("null" if doc is None else json.dumps(researcher_to_dict(doc), ensure_ascii=False)) + "\n")
+        self._docs.save(d)
+        np.save(d / "max_year.npy", self._max_year[: len(self._docs)])
         self._vectors.save(d)
         np.save(d / "record_vectors.npy", self._rec_vecs[: self._n_rec])
         np.save(d / "record_start.npy", np.asarray(self._rec_start, dtype=np.int64))
@@ -319,14 +319,22 @@ class MatchIndex:
         if vector_store is not None:  # set after construction: making a new store would empty its table
             index.vector_store = vector_store
         index.binding = dict(meta.get("binding") or {})
-        with (d / "docs.jsonl").open(encoding="utf-8") as f:
-            for row, line in enumerate(f):
-                data = json.loads(line)
-                doc = None if data is None else researcher_from_dict(data)
-                index._docs.append(doc)
-                if doc is not None:
-                    index._row_of[doc.id] = row
-                    index._set_year(row, doc)
+        mapped = DocStore.mapped(d) if mmap and (d / "max_year.npy").exists() else None
+        if mapped is not None:  # readers: documents parsed only when a result is explained (docstore.py)
+            index._docs = mapped
+            index._row_of = {researcher_id: row for row, researcher_id in mapped.ids()}
+            index._max_year = np.load(d / "max_year.npy", mmap_mode="r")
+        else:
+            docs: list[ResearcherDoc | None] = []
+            with (d / "docs.jsonl").open(encoding="utf-8") as f:
+                for row, line in enumerate(f):
+                    data = json.loads(line)
+                    doc = None if data is None else researcher_from_dict(data)
+                    docs.append(doc)
+                    if doc is not None:
+                        index._row_of[doc.id] = row
+                        index._set_year(row, doc)
+            index._docs = DocStore.memory(docs)
         index._vectors = index.vector_store.load(d, embedder.dim, meta["ann_min_rows"], mmap=mmap)
         index._rec_vecs = np.load(d / "record_vectors.npy", mmap_mode="r" if mmap else None)
         index._n_rec = len(index._rec_vecs)
@@ -368,7 +376,7 @@ class MatchIndex:
             keep &= self._max_year[rows] >= year_from
         if allowed is not None:
             test = allowed.__contains__ if isinstance(allowed, set | frozenset) else allowed
-            ids = [self._docs[int(r)].id for r in rows]  # type: ignore[union-attr]
+            ids = [self._docs.id_of(int(r)) for r in rows]
             keep &= np.fromiter((bool(test(i)) for i in ids), dtype=bool, count=len(ids))
         return keep
 
@@ -459,10 +467,12 @@ class MatchIndex:
         explained = explain_count(explain, len(rows))
         out = []
         for i, (row, key, cp, cr, lx) in enumerate(zip(rows, keys, cos_p, cos_r, lex, strict=True)):
-            doc = self._docs[int(row)]
-            assert doc is not None  # candidates are live rows only
-            reasons = self._reasons(int(row), doc, q_vec, q_set, year_from) if i < explained else ()
-            out.append(Match(doc.id, float(key), float(lx), float(cp), reasons, float(cr)))
+            reasons: tuple[Reason, ...] = ()
+            if i < explained:  # the document is read (and, in a mapped reader, parsed) only to explain it
+                doc = self._docs[int(row)]
+                assert doc is not None  # candidates are live rows only
+                reasons = self._reasons(int(row), doc, q_vec, q_set, year_from)
+            out.append(Match(self._docs.id_of(int(row)), float(key), float(lx), float(cp), reasons, float(cr)))
         return out
 
     def search_many(self, needs: Sequence[str], top: int = 10,
@@ -487,7 +497,7 @@ class MatchIndex:
         cand = self._candidates(q_terms, q_vec, bm, n_cand, "fused", None, None)
         cos_p, cos_r, lex, _ = self._features(q_terms, q_vec, cand, bm)
         rares = [self._features(q_terms, q_vec, cand, bm, share)[3] for share in rare_shares]
-        ids = [self._docs[int(r)].id for r in cand]  # type: ignore[union-attr]
+        ids = [self._docs.id_of(int(r)) for r in cand]
         return ids, np.stack([cos_p, cos_r, lex, *rares], axis=1)
 
     def search_facets(self, facets: Sequence[str], top: int = 10,
@@ -510,7 +520,7 @@ class MatchIndex:
             bm = self._bm25.scores(q_terms)
             cos_p, cos_r, _, rare = self._features(q_terms, v, rows, bm)
             table[:, j] = self.fusion.score(cos_p, cos_r, rare)
-        return {self._docs[int(r)].id: table[i].tolist() for i, r in enumerate(rows)}  # type: ignore[union-attr]
+        return {self._docs.id_of(int(r)): table[i].tolist() for i, r in enumerate(rows)}
 
     # ---------- reasons ----------
     def _reasons(self, row: int, doc: ResearcherDoc, q_vec: np.ndarray, q_set: set[str],
