@@ -174,11 +174,14 @@ def statement_submit(*, consultation: Consultation, token: str, text: str) -> St
     return statement
 
 
-@transaction.atomic
 def vote_cast(*, statement: Statement, token: str, value: int, participant_known: bool = False) -> Participant:
     """Record (or change) this browser's vote on ``statement``: at most 2 writes (participant on first use, vote).
 
-    ``statement`` must come from ``Statement.objects.public()`` of an open consultation (the caller's one query)."""
+    ``statement`` must come from ``Statement.objects.public()`` of an open consultation (the caller's one query).
+    Each write is a single statement, atomic by itself (an insert that ignores an existing participant, an upsert of
+    the vote), so no transaction is opened around them: a participant row left without a vote when the second
+    fails is the same as a participant who has only opened a form, and a transaction would cost two more round
+    trips on every vote."""
     if value not in (-1, 0, 1):
         raise ValidationError(_("賛成・反対・どちらでもない、のいずれかを選んでください。"))
     consultation_id = statement.consultation_id

@@ -80,11 +80,13 @@ def test_a_new_visitor_gets_a_cookie_and_only_its_hash_is_stored(open_consultati
 def test_casting_a_vote_takes_at_most_five_queries(open_consultation, visitor, django_assert_max_num_queries):
     statements = list(open_consultation.statements.published()[:3])
     vote_url = url("vote", open_consultation)
-    with django_assert_max_num_queries(5):  # first vote: the participant is created too
-        visitor.post(vote_url, {"statement": statements[0].pk, "value": "1"})
-    with django_assert_max_num_queries(5):  # htmx: the next statement's card comes back
-        response = visitor.post(vote_url, {"statement": statements[1].pk, "value": "1"}, HTTP_HX_REQUEST="true")
+    with django_assert_max_num_queries(5):  # a new participant's first vote, by htmx: the next card comes back
+        response = visitor.post(vote_url, {"statement": statements[0].pk, "value": "1"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "k-next-statement" in response.content.decode()
+    with django_assert_max_num_queries(5):  # plain form, returning participant
+        visitor.post(vote_url, {"statement": statements[1].pk, "value": "-1"})
+    with django_assert_max_num_queries(5):  # changing a vote
+        visitor.post(vote_url, {"statement": statements[1].pk, "value": "0"}, HTTP_HX_REQUEST="true")
     assert Vote.objects.filter(participant__token_hash=identity.token_hash(TOKEN)).count() == 2
 
 
