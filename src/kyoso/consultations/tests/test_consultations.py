@@ -384,3 +384,12 @@ def test_the_next_statement_follows_the_routing_priority(open_consultation, visi
     assert ranked[0].text in card
     new = services.statement_submit(consultation=open_consultation, token="n" * 43, text="まだ誰も見ていない意見")
     assert new.priority > ranked[0].priority  # nobody has seen it: shown early
+
+
+def test_admin_pages_are_read_only(users, open_consultation):
+    client = Client()
+    client.force_login(users["admin"])
+    assert client.get("/admin/consultations/consultation/").status_code == 200
+    assert client.get(f"/admin/consultations/consultation/{open_consultation.pk}/change/").status_code == 200
+    assert client.get("/admin/consultations/moderationlog/").status_code == 200
+    assert client.get("/admin/consultations/consultation/add/").status_code == 403
