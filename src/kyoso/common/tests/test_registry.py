@@ -72,7 +72,8 @@ def test_existing_apps_declare_through_the_registry():
     """The venue home, navigation, API and benchmarks of the existing apps come from their manifests, in app order."""
     assert [link.url_name for link in registry.venue_sections()] == [
         "venues:member_list", "venues:meeting_list", "venues:decision_list", "venues:action_list",
-        "visions:vision_list", "portfolio:portfolio", "matching:match", "public:site",
+        "visions:vision_list", "portfolio:portfolio", "matching:match", "consultations:manage_list",
+        "listening:upload_list", "public:site",
     ]
     assert [link.url_name for link in registry.navigation()] == [
         "regions:organization_list", "regions:region_list", "venues:venue_list", "matching:researcher_list",
@@ -82,11 +83,12 @@ def test_existing_apps_declare_through_the_registry():
     assert {"regions", "venues", "decisions", "kpis", "projects", "researchers", "matching/search"} <= prefixes
     assert [bench.name for bench in registry.benchmarks()] == [
         "load-reference", "directory", "venue-home", "vision", "portfolio", "matching-evaluation", "matching-index",
-        "public-site",
+        "opinion-map", "listening", "public-site",
     ]
     assert [step.label for step in registry.sample_builders(in_fixtures=True)] == [
-        "venue content", "vision", "portfolio"]
-    assert [step.label for step in registry.sample_builders(in_fixtures=False)] == ["matching", "public site"]
+        "venue content", "vision", "portfolio", "consultations"]
+    assert [step.label for step in registry.sample_builders(in_fixtures=False)] == [
+        "matching", "listening", "public site"]
     assert "prefectures" in {source.key for source in registry.data_sources()}
     assert registry.check_registry() == []
 
