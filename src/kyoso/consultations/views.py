@@ -61,32 +61,31 @@ def manage_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @venue_view(SECRETARIAT)
 def create(request: HttpRequest, slug: str) -> HttpResponse:
-    form = ConsultationForm(request.POST or None, venue=request.venue)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consultation = services.consultation_create(actor=request.user, venue=request.venue,
-                                                        **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("意見募集を作成しました。場が用意する意見を登録してから受付を始めてください。"))
-            return _manage(consultation)
-    return render(request, "consultations/manage_form.html", {"venue": request.venue, "form": form,
-                                                              "consultation": None})
+    return _form_page(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 @venue_view(SECRETARIAT)
 def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    consultation = _get(request, pk)
+    return _form_page(request, _get(request, pk))
+
+
+def _form_page(request: HttpRequest, consultation: Consultation | None) -> HttpResponse:
+    """Create (``consultation`` None) or edit a consultation."""
     form = ConsultationForm(request.POST or None, instance=consultation, venue=request.venue)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consultation_update(actor=request.user, consultation=consultation, **form.cleaned_data)
+            if consultation is None:
+                consultation = services.consultation_create(actor=request.user, venue=request.venue,
+                                                            **form.cleaned_data)
+                messages.success(request, _("意見募集を作成しました。"
+                                            "場が用意する意見を登録してから受付を始めてください。"))
+            else:
+                services.consultation_update(actor=request.user, consultation=consultation, **form.cleaned_data)
+                messages.success(request, _("意見募集を保存しました。"))
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("意見募集を保存しました。"))
             return _manage(consultation)
     return render(request, "consultations/manage_form.html", {"venue": request.venue, "form": form,
                                                               "consultation": consultation})

@@ -393,3 +393,26 @@ def test_admin_pages_are_read_only(users, open_consultation):
     assert client.get(f"/admin/consultations/consultation/{open_consultation.pk}/change/").status_code == 200
     assert client.get("/admin/consultations/moderationlog/").status_code == 200
     assert client.get("/admin/consultations/consultation/add/").status_code == 403
+
+
+def test_secretariat_creates_edits_seeds_and_opens(sample_region, users):
+    client = Client()
+    client.force_login(users["secretariat"])
+    slug = sample_region.venue.slug
+    response = client.post(reverse("consultations:create", args=[slug]),
+                           {"title": "新しい意見募集", "question": "どう思いますか", "hide_after_reports": "3"})
+    consultation = Consultation.objects.get(title="新しい意見募集")
+    assert response.status_code == 302 and consultation.status == "draft"
+    refused = client.post(url("set_status", consultation, public=False), {"status": "open"}, follow=True)
+    assert "1件以上登録してください" in refused.content.decode()
+    client.post(url("seed", consultation, public=False), {"text": "場の意見その1"})
+    client.post(url("edit", consultation, public=False), {"title": "新しい意見募集（改）", "question": "どう思いますか",
+                                                          "hide_after_reports": "5"})
+    client.post(url("set_status", consultation, public=False), {"status": "open"})
+    consultation.refresh_from_db()
+    assert (consultation.title, consultation.hide_after_reports, consultation.status) == ("新しい意見募集（改）", 5,
+                                                                                           "open")
+    assert consultation.statements.get().is_seed
+    assert AuditEvent.objects.filter(object_type="consultations.consultation", object_id=str(consultation.pk),
+                                     action="update").count() >= 2
+    assert Client().get(url("detail", consultation)).status_code == 200
