@@ -18,8 +18,10 @@ idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5)), with k1 = 1.2, b = 0.75.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -72,6 +74,13 @@ class BM25Index:
         self._main = _Segment(0, [], [], np.zeros(0, np.int64))
         self._main_rows = 0  # rows [0, _main_rows) are in the main segment
         self._delta: _Segment | None = None
+        self._mapped_rows: int | None = None  # a read-only, memory-mapped index (``mapped``) knows only its count
+        self._source: Path | None = None  # the directory a mapped index was saved in
+
+    @property
+    def n_rows(self) -> int:
+        """Rows ever added (live and dead)."""
+        return self._mapped_rows if self._mapped_rows is not None else len(self.row_terms)
 
     # ---------- building ----------
     def _term_ids(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +109,20 @@ class BM25Index:
             self._append(terms)
         self.compact()
 
+    def _writable(self) -> None:
+        """A mapped index becomes an ordinary in-memory one on its first change (from the saved ``bm25.npz``
+        beside the mapped files), so the shared files are never written."""
+        if self._mapped_rows is None:
+            return
+        source = self._source
+        if source is None or not (source / "bm25.npz").exists():
+            raise RuntimeError("a memory-mapped BM25 index is read-only: load it without mmap to change it")
+        with np.load(source / "bm25.npz") as z:
+            st = {k: z[k] for k in z.files}
+        self.__dict__.update(BM25Index.from_state(st, alive=st["alive"]).__dict__)
+
     def _append(self, terms: Sequence[str]) -> int:
+        self._writable()
         ids, tfs = self._term_ids(terms)
         row = len(self.row_terms)
         self.row_terms.append(ids)
@@ -125,6 +147,7 @@ class BM25Index:
 
     def kill(self, row: int) -> None:
         """Mark a row dead (its researcher was removed or replaced)."""
+        self._writable()
         if not self.alive[row]:
             return
         self.alive[row] = False
@@ -134,6 +157,8 @@ class BM25Index:
 
     def compact(self) -> None:
         """Merge the delta segment into the main segment."""
+        if self._mapped_rows is not None:
+            return  # a mapped index is one main segment already
         n = len(self.row_terms)
         self._main = _Segment(len(self.vocab), self.row_terms, self.row_tfs, np.arange(n))
         self._main_rows = n
@@ -156,7 +181,7 @@ class BM25Index:
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every row (dead rows score 0), float32 array of length n_rows."""
-        n_rows = len(self.row_terms)
+        n_rows = self.n_rows
         out = np.zeros(n_rows, dtype=np.float32)
         ids = self.query_ids(terms)
         if not ids or not self._n_alive:
@@ -220,3 +245,64 @@ class BM25Index:
         self._len_sum = float(st["doc_len"][alive].sum())
         self.compact()
         return self
+
+    # ---------- shared, read-only copies for readers ----------
+    def save_mapped(self, directory: Path) -> None:
+        """The compacted postings, the vocabulary (sorted, with the term ids) and the per-row arrays as ``.npy``
+        files that :meth:`mapped` memory-maps: every reader process of a machine shares one copy of them."""
+        self.compact()
+        n = self.n_rows
+        terms = sorted(self.vocab)
+        np.save(directory / "bm25_ptr.npy", self._main.ptr)
+        np.save(directory / "bm25_rows.npy", self._main.rows)
+        np.save(directory / "bm25_tfs.npy", self._main.tfs)
+        np.save(directory / "bm25_terms.npy", np.asarray(terms, dtype=np.str_) if terms else np.zeros(0, "<U1"))
+        np.save(directory / "bm25_term_ids.npy", np.asarray([self.vocab[t] for t in terms], dtype=np.int64))
+        np.save(directory / "bm25_df.npy", self.df[: len(self.vocab)])
+        np.save(directory / "bm25_doc_len.npy", self.doc_len[:n])
+        np.save(directory / "bm25_alive.npy", self.alive[:n])
+        (directory / "bm25_counts.json").write_text(json.dumps(
+            {"rows": n, "alive": self._n_alive, "len_sum": self._len_sum}), encoding="utf-8")
+
+    @classmethod
+    def mapped(cls, directory: Path) -> BM25Index | None:
+        """A read-only index over the files of :meth:`save_mapped` (None when they are missing): postings,
+        vocabulary and per-row arrays stay memory-mapped; a term is found by binary search in the sorted
+        vocabulary instead of a per-process dictionary."""
+        if not (directory / "bm25_counts.json").exists():
+            return None
+        self = cls()
+        counts = json.loads((directory / "bm25_counts.json").read_text(encoding="utf-8"))
+
+        def load(name: str) -> np.ndarray:
+            mapped: np.ndarray = np.load(directory / name, mmap_mode="r")
+            return mapped
+
+        self.vocab = _SortedVocabulary(load("bm25_terms.npy"), load("bm25_term_ids.npy"))  # type: ignore[assignment]
+        main = _Segment.__new__(_Segment)
+        main.ptr, main.rows, main.tfs = load("bm25_ptr.npy"), load("bm25_rows.npy"), load("bm25_tfs.npy")
+        self._main = main
+        self.df, self.doc_len, self.alive = load("bm25_df.npy"), load("bm25_doc_len.npy"), load("bm25_alive.npy")
+        self._mapped_rows = self._main_rows = int(counts["rows"])
+        self._source = directory
+        self._n_alive, self._len_sum = int(counts["alive"]), float(counts["len_sum"])
+        return self
+
+
+class _SortedVocabulary:
+    """term → id over a sorted, memory-mapped array of terms (the ``dict.get`` that scoring uses)."""
+
+    def __init__(self, terms: np.ndarray, ids: np.ndarray) -> None:
+        self.terms, self.ids = terms, ids
+
+    def get(self, term: str, default: int | None = None) -> int | None:
+        i = int(np.searchsorted(self.terms, term))
+        if i < len(self.terms) and self.terms[i] == term:
+            return int(self.ids[i])
+        return default
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.get(term) is not None

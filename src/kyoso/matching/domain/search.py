@@ -299,6 +299,7 @@ class MatchIndex:
         np.save(d / "record_start.npy", np.asarray(self._rec_start, dtype=np.int64))
         n = len(self._docs)
         np.savez(d / "bm25.npz", alive=self._bm25.alive[:n], **self._bm25.state(np.arange(n)))  # type: ignore[arg-type]
+        self._bm25.save_mapped(d)  # the same index as shared read-only files for readers
         meta = {"format": INDEX_FORMAT, "embedder": self.embedder.name, "dim": self.embedder.dim,
                 "researchers": len(self), "rows": n, "ann_min_rows": self.ann_min_rows,
                 "fusion": self.fusion.__dict__, "binding": self.binding}
@@ -343,9 +344,13 @@ class MatchIndex:
             grown[: index._n_rec] = index._rec_vecs
             index._rec_vecs = grown
         index._rec_start = np.load(d / "record_start.npy").tolist()
-        with np.load(d / "bm25.npz") as z:
-            st = {k: z[k] for k in z.files}
-        index._bm25 = BM25Index.from_state(st, alive=st["alive"])
+        mapped_bm25 = BM25Index.mapped(d) if mmap else None
+        if mapped_bm25 is not None:
+            index._bm25 = mapped_bm25
+        else:
+            with np.load(d / "bm25.npz") as z:
+                st = {k: z[k] for k in z.files}
+            index._bm25 = BM25Index.from_state(st, alive=st["alive"])
         return index
 
     # ---------- scoring ----------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from kyoso.matching.domain import docstore
+import numpy as np
+import pytest
+
+from kyoso.matching.domain import docstore, text
 from kyoso.matching.domain.docstore import DocStore
 from kyoso.matching.domain.search import MatchIndex
 
@@ -37,3 +40,25 @@ def test_only_the_explained_results_are_parsed(tmp_path, monkeypatch):
     assert len(parsed) == 1 and ranked[0].reasons  # the one explained result, nothing else
     assert reader.doc(ranked[0].researcher_id) == index.doc(ranked[0].researcher_id)
     assert docstore.CACHE >= 100
+
+
+def test_readers_map_the_bm25_postings_and_vocabulary_and_score_as_the_writer(tmp_path):
+    index = MatchIndex()
+    index.build(DOCS)
+    index.remove(DOCS[1].id)  # a dead row must stay dead in the mapped copy
+    index.save(tmp_path)
+    reader = MatchIndex.load(tmp_path, mmap=True)
+    assert reader._bm25._mapped_rows == len(DOCS) and isinstance(reader._bm25.df, np.memmap)
+    for need in ("赤潮の予報", "アーク溶接ビードの画像検査", "ﾃﾞｰﾀ解析", "知らない言葉"):
+        terms = text.terms(need)
+        assert np.array_equal(reader._bm25.scores(terms), index._bm25.scores(terms))
+        assert reader._bm25.rare_terms(terms, 0.5) == index._bm25.rare_terms(terms, 0.5)
+        assert [m.researcher_id for m in reader.search(need, top=5, explain=False)] == \
+            [m.researcher_id for m in index.search(need, top=5, explain=False)]
+    saved = (tmp_path / "bm25_rows.npy").read_bytes()
+    row = reader._bm25.append(["赤潮", "新語"])  # the first change makes it an in-memory copy
+    assert row == len(DOCS) and reader._bm25._mapped_rows is None and not isinstance(reader._bm25.df, np.memmap)
+    assert reader._bm25.scores(["新語"])[row] > 0 and (tmp_path / "bm25_rows.npy").read_bytes() == saved
+    (tmp_path / "bm25.npz").unlink()
+    with pytest.raises(RuntimeError, match="read-only"):
+        MatchIndex.load(tmp_path, mmap=True)._bm25.append(["赤潮"])
