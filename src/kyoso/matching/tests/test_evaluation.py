@@ -31,3 +31,26 @@ def test_bootstrap_interval_contains_the_mean_and_shrinks_with_more_needs():
     lo2, hi2 = bootstrap_ci(many)
     assert hi2 - lo2 < hi - lo
     assert bootstrap_ci(np.ones(10)) == (1.0, 1.0)
+
+
+def test_the_pairwise_loss_counts_wrongly_ordered_pairs_and_ties_unranked_ones_at_the_bottom():
+    from kyoso.matching.domain.evaluate import pairwise_loss
+
+    class Ranked:  # stands in for a MatchIndex: a fixed ranking of five researchers, two left unranked
+        def __init__(self, order):
+            self.order = order
+
+        def __len__(self):
+            return 7
+
+        def __contains__(self, researcher_id):
+            return researcher_id in "abcdefg"
+
+        def search(self, need, top, mode, explain):
+            return [type("M", (), {"researcher_id": r})() for r in self.order]
+
+    need = [{"text": "x", "relevant": ["a", "f"]}]
+    # a is first (no wrong pair); f is unranked: wrong against the 4 ranked irrelevant, half against the 1 unranked
+    assert pairwise_loss(Ranked("abcde"), need) == (0 + 4 + 0.5) / (2 * 5)
+    assert pairwise_loss(Ranked("afbcde"), need) == 0.0
+    assert pairwise_loss(Ranked("bcdeaf"), need) == 8 / 10  # both below the 4 ranked irrelevant, above g
