@@ -11,7 +11,7 @@ How the profiles are generated (say so when quoting the figures):
 * Up to ``--real`` researchers (default 10,000) everything is real: each record is tokenised by Sudachi
   and embedded by USE (the build time then includes embedding). Above that, embedding 2–3 million texts
   would take hours on 2 cores, so vectors are *synthetic*: noisy copies (Gaussian noise, then
-  re-normalised) of real USE embeddings of a pool of ``POOL`` texts, and tokens are the real tokens of
+  re-normalised) of real embeddings of a pool of ``POOL`` texts, and tokens are the real tokens of
   those pool texts. The build time then excludes embedding (measured separately as texts/s).
 * Queries are the evaluation needs (Japanese and English), run through the full path: tokenise + embed
   the need + BM25 + vector search + fusion + reasons with highlighted snippets, top 10. The match-batch
@@ -403,10 +403,11 @@ def main(argv: list[str] | None = None) -> None:
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         print(f"\n{size:>9,} researchers — vectors: {r['vectors']}; vector search: {'HNSW' if r['ann'] else 'exact'}")
         print(f"  build {r['build_s']:.1f} s ({r['build_includes']})"
-              + (f"; USE embedding {r['embed_texts_per_s']:.0f} texts/s" if "embed_texts_per_s" in r else ""))
+              + (f"; embedding ({r['embedder']}) {r['embed_texts_per_s']:.0f} texts/s"
+                 if "embed_texts_per_s" in r else ""))
         print(f"  resident memory {r['rss_mb']:.0f} MB after build (peak {r['peak_rss_mb']:.0f} MB); of which "
               + ", ".join(f"{k} {v:.0f} MB" for k, v in r.get("arrays_mb", {}).items())
-              + "; the rest is the USE model (~0.3 GB), the researcher documents kept for reasons, and the"
+              + "; the rest is the embedding models (~0.4 GB), the researcher documents kept for reasons, and the"
               " generator's own data")
         print(f"  query (full path, top 10 with reasons, {r['queries']} needs): p50 {r['query_p50_ms']:.1f} ms, "
               f"p95 {r['query_p95_ms']:.1f} ms")
