@@ -285,18 +285,17 @@ def _writable(directory: Path) -> bool:
     if version is None:
         return False
     try:
-        saved = _saved_binding(directory, version)
         meta = json.loads((directory / version / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    if meta.get("embedder") != embedder().name or meta.get("dim") != embedder().dim:
-        return False
-    current = binding()
-    if saved.get("database") and saved["database"] != current["database"]:
+    saved, current = dict(meta.get("binding") or {}), binding()
+    if saved.get("database") and saved["database"] != current["database"]:  # before anything is rebuilt here
         raise IndexBoundElsewhere(
             f"The matching index in {directory} belongs to another database ({saved.get('database_engine', '?')} "
             f"{saved.get('database_name', '?')}); it is left as it is. Unset KYOSO_MATCHING_INDEX_DIR (each "
             f"database then gets its own index) or point it at another directory.")
+    if meta.get("embedder") != embedder().name or meta.get("dim") != embedder().dim:
+        return False
     return mismatch(saved, current) is None
 
 

@@ -106,13 +106,9 @@ def portfolio_projects(params: QueryDict, venue: Venue, user: Any, rights: Any) 
     from .forms import PortfolioFilterForm
 
     form = PortfolioFilterForm(params or None, venue=venue)
-    projects = list(queries.filter_projects(venue, form.cleaned_data if form.is_bound and form.is_valid() else {}))
-    wanted = form.cleaned_data.get("signal") if form.is_bound and form.is_valid() else ""
-    if wanted:
-        overview = queries.portfolio_overview_for(venue, timezone.localdate(), user, rights)
-        fired = queries.fired_project_ids(overview, wanted)
-        projects = [p for p in projects if p.pk in fired]
-    return projects
+    return list(queries.select_projects(
+        venue, form.cleaned_data if form.is_bound and form.is_valid() else {},
+        lambda: queries.portfolio_overview_for(venue, timezone.localdate(), user, rights)))
 
 
 @require_safe

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -326,6 +327,17 @@ def portfolio_overview_for(venue: Any, today: dt.date, user: Any, rights: Any,
 def fired_project_ids(overview: dict[int, dict[str, Any]], code: str) -> set[int]:
     """Ids of the projects of a :func:`reader_overview` in which the signal ``code`` fired."""
     return {pk for pk, item in overview.items() if any(fired == code for fired, _severity in item["fired"])}
+
+
+def select_projects(venue: Any, data: dict[str, Any],
+                    overview: Callable[[], dict[int, dict[str, Any]]]) -> QuerySet[Project]:
+    """The projects of the portfolio's filter form (``data``: its cleaned data, or {}), the review-signal filter
+    included: ``overview()`` gives the reader's overview (:func:`portfolio_overview_for`) and is called only
+    when a signal is asked for. The portfolio page, its matrix and chart and the exports all select this way."""
+    projects = filter_projects(venue, data)
+    if data.get("signal"):
+        projects = projects.filter(pk__in=fired_project_ids(overview(), data["signal"]))
+    return projects
 
 
 def filter_projects(venue: Any, data: dict[str, Any]) -> QuerySet[Project]:

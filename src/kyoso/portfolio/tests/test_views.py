@@ -165,6 +165,11 @@ def test_filters_narrow_the_portfolio(users):
     by_signal = client.get(url("portfolio"), {"signal": "stale_reporting"}).context
     assert 0 < by_signal["total"] < all_rows
     assert all(any(s["code"] == "stale_reporting" for s in r["signals"]) for r in by_signal["rows"])
+    # the matrix and the chart select the same projects as the list, signal filter included
+    listed = {r["project"].pk for r in by_signal["rows"]}
+    for page in ("matrix", "chart"):
+        shown = {r["project"].pk for r in client.get(url(page), {"signal": "stale_reporting"}).context["rows"]}
+        assert listed <= shown and len(shown) == by_signal["total"], page  # the list is paginated
     found = client.get(url("portfolio"), {"q": "赤潮"}).context
     assert found["total"] >= 2 and all("赤潮" in r["project"].title or "赤潮" in r["project"].summary_public
                                        or "赤潮" in r["project"].summary_internal for r in found["rows"])
